@@ -1,0 +1,36 @@
+// One `npm test` runs every project; `jest --selectProjects unit` runs one.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const aliases = {
+  '^@bridge/(core|persistence|testing|invoicebox|rkeeper|fias|receipts)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@bridge/simulators$': '<rootDir>/apps/simulators/src/index.ts',
+};
+
+const base = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: aliases,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['**/*.int-spec.ts'], testTimeout: 60_000 },
+    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], testTimeout: 120_000 },
+  ],
+};
