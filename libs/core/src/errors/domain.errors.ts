@@ -54,3 +54,30 @@ export class PaymentNotFoundError extends BridgeError {
 export class ConcurrentModificationError extends BridgeError {
   readonly code = 'DOMAIN.CONCURRENT_MODIFICATION';
 }
+
+/** A domain rule that an operation would break (not a state-machine transition). */
+export class DomainRuleError extends BridgeError {
+  readonly code = 'DOMAIN.RULE_VIOLATION';
+}
+
+export class NotificationRejectedError extends BridgeError {
+  readonly code = 'NOTIFICATION.REJECTED';
+  constructor(
+    readonly reason: 'signature' | 'malformed',
+    message: string,
+  ) {
+    super(message, { metadata: { reason } });
+  }
+}
+
+/** A unique constraint refused a second copy of something that must exist once. */
+export class DuplicateRecordError extends BridgeError {
+  readonly code = 'STORE.DUPLICATE';
+  constructor(
+    readonly constraint: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, { cause: options?.cause, metadata: { constraint } });
+  }
+}
