@@ -1,18 +1,4 @@
 // One `npm test` runs every project; `jest --selectProjects unit` runs one.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  },
-];
-
 const aliases = {
   '^@bridge/(core|persistence|testing|invoicebox|rkeeper|fias|receipts)$': '<rootDir>/libs/$1/src/index.ts',
   '^@bridge/simulators$': '<rootDir>/apps/simulators/src/index.ts',
@@ -20,10 +6,12 @@ const aliases = {
 
 const base = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.(ts|js|mjs)$': '<rootDir>/tools/jest-transformer.js' },
+  transformIgnorePatterns: [],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: aliases,
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/tools/jest-setup.js'],
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
 };
 
