@@ -12,6 +12,7 @@ import { AbandonedLinkResolver } from './use-cases/shared/abandoned-link-resolve
 import { BillUpdater } from './use-cases/shared/bill-updater';
 import { LinkCanceller } from './use-cases/shared/link-canceller';
 import { SweepStuckSettlements } from './use-cases/sweep-stuck-settlements/sweep-stuck-settlements.use-case';
+import { GetBillDetails, ListBills } from './use-cases/queries/bill-queries';
 import { SyncSiteBills } from './use-cases/sync-site-bills/sync-site-bills.use-case';
 
 export const CORE_USE_CASES = [
@@ -29,6 +30,8 @@ export const CORE_USE_CASES = [
   BillUpdater,
   LinkCanceller,
   AbandonedLinkResolver,
+  ListBills,
+  GetBillDetails,
 ];
 
 /**
