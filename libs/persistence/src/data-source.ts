@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface DataSourceSettings {
+  poolSize?: number;
+  busyTimeoutMs?: number;
+  migrationsRun?: boolean;
+  logging?: boolean;
+}
+
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** `sqlite:<path>` (`sqlite::memory:`, `sqlite:///absolute`), or `postgres://` / `postgresql://`. */
+export function parseDatabaseUrl(databaseUrl: string): DatabaseTarget {
+  const url = databaseUrl.trim();
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
+  const sqlite = /^sqlite:(.+)$/i.exec(url);
+  if (sqlite) {
+    const location = sqlite[1].startsWith('//') ? sqlite[1].slice(2) : sqlite[1];
+    if (location === ':memory:') return { kind: 'sqlite', path: location };
+    if (location.trim() === '') throw new Error(`No SQLite file in database url "${databaseUrl}"`);
+    return { kind: 'sqlite', path: path.resolve(location) };
+  }
+  throw new Error(`Unsupported database url "${redact(url)}": use sqlite:<path> or postgres://...`);
+}
+
+export function createDataSourceOptions(
+  databaseUrl: string,
+  settings: DataSourceSettings = {},
+): DataSourceOptions {
+  const target = parseDatabaseUrl(databaseUrl);
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    migrationsRun: settings.migrationsRun ?? false,
+    synchronize: false,
+    logging: settings.logging ?? false,
+  } as const;
+  if (target.kind === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: target.url,
+      poolSize: settings.poolSize ?? DEFAULT_POOL_SIZE,
+      applicationName: 'pos-bridge',
+    };
+  }
+  const busyTimeoutMs = settings.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const inMemory = target.path === ':memory:';
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: target.path,
+    timeout: busyTimeoutMs,
+    prepareDatabase: (db: Database) => {
+      if (!inMemory) db.pragma('journal_mode = WAL');
+      // FULL: a confirmed payment is on disk, even through a power cut, before we answer the provider.
+      db.pragma('synchronous = FULL');
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}
+
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,28 @@
+import { BillEntity } from './bill.entity';
+import { EventEntity } from './event.entity';
+import { JobLeaseEntity } from './job-lease.entity';
+import { NotificationInboxEntity } from './notification-inbox.entity';
+import { PaymentLinkEntity } from './payment-link.entity';
+import { PaymentEntity } from './payment.entity';
+import { SettlementEntity } from './settlement.entity';
+
+export {
+  BillEntity,
+  EventEntity,
+  JobLeaseEntity,
+  NotificationInboxEntity,
+  PaymentEntity,
+  PaymentLinkEntity,
+  SettlementEntity,
+};
+
+/** Listed explicitly: globs do not survive the bundler. */
+export const ENTITIES = [
+  BillEntity,
+  PaymentLinkEntity,
+  PaymentEntity,
+  SettlementEntity,
+  NotificationInboxEntity,
+  EventEntity,
+  JobLeaseEntity,
+];
