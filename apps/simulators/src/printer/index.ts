@@ -1,0 +1,2 @@
+export * from './printer.simulator';
+export type { PrinterControlHttp } from './printer.control-http';
