@@ -372,7 +372,7 @@ export class BridgeConfig {
   settlement: SettlementConfig = new SettlementConfig();
 
   @IsOptional()
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+  @IsIn(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   logLevel?: string;
 
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DuplicateRecordError } from '../../errors/domain.errors';
 import { Bill, BillSnapshot, billFromSnapshot } from '../../domain/bill';
 import { newId } from '../../domain/ids';
 import { PaymentLink } from '../../domain/payment-link';
@@ -22,6 +23,16 @@ export class BillUpdater {
   ) {}
 
   async apply(siteId: string, externalId: string, snapshot: BillSnapshot | null): Promise<BillUpdate> {
+    try {
+      return await this.applyOnce(siteId, externalId, snapshot);
+    } catch (error) {
+      // A sync and a push hint can meet on a bill seen for the first time: the loser reads the winner's row.
+      if (!(error instanceof DuplicateRecordError)) throw error;
+      return this.applyOnce(siteId, externalId, snapshot);
+    }
+  }
+
+  private applyOnce(siteId: string, externalId: string, snapshot: BillSnapshot | null): Promise<BillUpdate> {
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
       const previous = await tx.bills.findByExternalId(siteId, externalId);
