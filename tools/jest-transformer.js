@@ -25,7 +25,7 @@ const ESM_SYNTAX = /^\s*(import\s[\s\S]*?from\s|import\s*['"{*]|export\s)/m;
 
 function rewriteImportMeta(source) {
   return source
-    .replace(/import\.meta\.url/g, "require('node:url').pathToFileURL(__filename).href")
+    .replace(/import\.meta\.url/g, "module.require('node:url').pathToFileURL(__filename).href")
     .replace(/import\.meta\.dirname/g, '__dirname')
     .replace(/import\.meta\.filename/g, '__filename');
 }
@@ -34,7 +34,7 @@ module.exports = {
   canInstrument: false,
   getCacheKey(source, path, options) {
     const inner = path.includes('/node_modules/') ? esmDependency : typescript;
-    return `v2:${inner.getCacheKey(source, path, options)}`;
+    return `v3:${inner.getCacheKey(source, path, options)}`;
   },
   process(source, path, options) {
     if (!path.includes('/node_modules/')) return typescript.process(source, path, options);
