@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ReconcileLinks, SweepStuckSettlements, describeError } from '@bridge/core';
 import { BridgeConfig } from '../config/bridge-config';
 
-const SWEEP_INTERVAL_MS = 15_000;
+const MAX_SWEEP_INTERVAL_MS = 15_000;
 
 /**
  * Polls links nobody notified us about and finishes cancels. With `notifications: poll` this is the
@@ -26,7 +26,9 @@ export class ReconcileJob implements OnApplicationBootstrap, OnApplicationShutdo
     for (const site of this.config.sites) {
       this.timers.push(setInterval(() => void this.reconcileSite(site.id, pollBudget), intervalMs));
     }
-    this.timers.push(setInterval(() => void this.sweepStuck(), SWEEP_INTERVAL_MS));
+    // Sweep at least twice per lease, so a dead process's settlement waits about one lease, not more.
+    const sweepMs = Math.min(MAX_SWEEP_INTERVAL_MS, Math.floor(this.config.settlement.leaseMs / 2));
+    this.timers.push(setInterval(() => void this.sweepStuck(), sweepMs));
   }
 
   onApplicationShutdown(): void {
