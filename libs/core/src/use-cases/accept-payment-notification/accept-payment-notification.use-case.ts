@@ -9,7 +9,7 @@ import { Clock } from '../../ports/clock.port';
 import { NotificationOutcome, PaymentNotification } from '../../ports/payment-provider.port';
 import { SettlementSignal } from '../../ports/settlement-signal.port';
 import { SiteDirectory } from '../../ports/site-directory.port';
-import { Store } from '../../ports/store.port';
+import { Store, StoreScope } from '../../ports/store.port';
 import { linkEvent, paymentEvent, settlementEvent } from '../shared/audit';
 
 export interface AcceptPaymentNotificationInput {
@@ -78,15 +78,7 @@ export class AcceptPaymentNotification {
     const { notification } = input;
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
-      const fresh = await tx.inbox.add({
-        siteId: input.siteId,
-        channel: input.channel,
-        providerOrderId: notification.providerOrderId,
-        providerStatus: notification.rawStatus,
-        receivedAt: now,
-        body: input.rawBody,
-      });
-      if (!fresh) return { kind: 'duplicate' } as const;
+      if (!(await this.addToInbox(tx, input, now))) return { kind: 'duplicate' } as const;
 
       const link = (await tx.links.findById(linkAsRead.id)) ?? linkAsRead;
       const bill = await tx.bills.findById(link.billId);
@@ -144,6 +136,18 @@ export class AcceptPaymentNotification {
     });
   }
 
+  /** False when this (order, status) was already received, whatever the channel. */
+  private addToInbox(tx: StoreScope, input: AcceptPaymentNotificationInput, now: Date): Promise<boolean> {
+    return tx.inbox.add({
+      siteId: input.siteId,
+      channel: input.channel,
+      providerOrderId: input.notification.providerOrderId,
+      providerStatus: input.notification.rawStatus,
+      receivedAt: now,
+      body: input.rawBody,
+    });
+  }
+
   private async recordStatusChange(
     input: AcceptPaymentNotificationInput,
     linkAsRead: PaymentLink,
@@ -151,15 +155,7 @@ export class AcceptPaymentNotification {
     const { notification } = input;
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
-      const fresh = await tx.inbox.add({
-        siteId: input.siteId,
-        channel: input.channel,
-        providerOrderId: notification.providerOrderId,
-        providerStatus: notification.rawStatus,
-        receivedAt: now,
-        body: input.rawBody,
-      });
-      if (!fresh) return { kind: 'duplicate' } as const;
+      if (!(await this.addToInbox(tx, input, now))) return { kind: 'duplicate' } as const;
       const link = (await tx.links.findById(linkAsRead.id)) ?? linkAsRead;
       const target = notification.status === 'canceled' ? 'canceled' : notification.status === 'expired' ? 'expired' : null;
       if (target && link.canMoveTo(target)) {
