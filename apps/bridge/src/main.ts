@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { bootstrapBridge } from './bootstrap';
 import { ConfigError, loadConfig } from './config/load-config';
+import { DatabaseInUseError, acquireSqliteProcessLock, sqliteFileOf } from './process/sqlite-process-lock';
 
 async function main(): Promise<void> {
   let loaded;
@@ -16,6 +17,17 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  const sqliteFile = sqliteFileOf(loaded.config.database.url);
+  if (sqliteFile) {
+    try {
+      const lock = acquireSqliteProcessLock(sqliteFile);
+      process.once('exit', () => lock.release());
+    } catch (error) {
+      if (!(error instanceof DatabaseInUseError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
   }
   const app = await bootstrapBridge(loaded, { factory: NestFactory });
   const logger = app.get(Logger);
