@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
@@ -9,7 +10,7 @@ export class DatabaseInUseError extends Error {
   ) {
     super(
       `Another bridge process (${holder}) is using this SQLite database. SQLite serves one process: stop the other ` +
-        `one, or move to PostgreSQL to run several (docs/operations.md). Lock file: ${lockPath}`,
+        `one, or move to PostgreSQL to run several (docs/operations.md). Lock: ${lockPath}`,
     );
     this.name = 'DatabaseInUseError';
   }
@@ -28,54 +29,35 @@ export function sqliteFileOf(databaseUrl: string): string | null {
 
 /**
  * SQLite is the single-process default: a second bridge on the same file would race the first for
- * settlements with no row locks to stop it. The lock file names its holder; a holder that died (its pid
- * is gone on this host) does not block a restart.
+ * settlements with no row locks to stop it. The lock is an exclusive SQLite lock on a side file, held for
+ * the life of the process: the operating system drops it when the process dies, however it dies, so a
+ * crash never leaves a stale lock behind (a pid file would, and pids repeat inside containers).
  */
-export function acquireSqliteProcessLock(databaseFile: string, pid: number = process.pid): ProcessLock {
+export function acquireSqliteProcessLock(databaseFile: string): ProcessLock {
   const lockPath = `${databaseFile}.lock`;
+  const holderPath = `${databaseFile}.lock-holder`;
   mkdirSync(dirname(lockPath), { recursive: true });
-  const me = `pid ${pid} on ${hostname()}`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, JSON.stringify({ pid, host: hostname(), since: new Date().toISOString() }));
-      closeSync(fd);
-      return {
-        release() {
-          try {
-            if (readHolder(lockPath)?.pid === pid) unlinkSync(lockPath);
-          } catch {
-            // Already gone: nothing to release.
-          }
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readHolder(lockPath);
-      if (holder && holder.host === hostname() && !isAlive(holder.pid)) {
-        unlinkSync(lockPath);
-        continue;
-      }
-      throw new DatabaseInUseError(lockPath, holder ? `pid ${holder.pid} on ${holder.host}` : 'unknown');
-    }
-  }
-  throw new DatabaseInUseError(lockPath, me);
-}
-
-function readHolder(lockPath: string): { pid: number; host: string } | null {
+  const lock = new Database(lockPath, { timeout: 0 });
   try {
-    const parsed = JSON.parse(readFileSync(lockPath, 'utf8')) as { pid?: unknown; host?: unknown };
-    return typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? { pid: parsed.pid, host: parsed.host } : null;
-  } catch {
-    return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE');
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    lock.close();
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    throw new DatabaseInUseError(lockPath, readHolder(holderPath));
+  }
+  writeFileSync(holderPath, `pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}\n`);
+  return {
+    release() {
+      if (lock.open) lock.close();
+    },
+  };
+}
+
+function readHolder(holderPath: string): string {
+  try {
+    return readFileSync(holderPath, 'utf8').trim();
+  } catch {
+    return 'holder unknown';
   }
 }
