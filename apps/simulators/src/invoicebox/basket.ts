@@ -9,16 +9,16 @@ const CATEGORY_TYPES: readonly string[] = ['merchantHonestSignMap', 'honestSign'
 
 interface VatRule {
   rate: bigint;
-  /** VAT charged on top of the price instead of being inside it. */
-  added: boolean;
 }
 
+// `_ADDED` lines are checked like the VAT-included code of the same rate, as the official MCP client's
+// validator does: the line total is what the payer pays (docs/decisions/invoicebox-vat-added.md).
 const VAT_CODES: ReadonlyMap<string, VatRule> = new Map<string, VatRule>([
-  ['VATNONE', { rate: 0n, added: false }],
-  ['RUS_VAT0', { rate: 0n, added: false }],
+  ['VATNONE', { rate: 0n }],
+  ['RUS_VAT0', { rate: 0n }],
   ...[5n, 7n, 10n, 20n, 22n].flatMap((rate): [string, VatRule][] => [
-    [`RUS_VAT${rate}`, { rate, added: false }],
-    [`RUS_VAT${rate}_ADDED`, { rate, added: true }],
+    [`RUS_VAT${rate}`, { rate }],
+    [`RUS_VAT${rate}_ADDED`, { rate }],
   ]),
 ]);
 
@@ -317,11 +317,7 @@ function vatRule(code: string): VatRule {
   return rule;
 }
 
-/*
- * §3.4 of our API reading, strict policy. The `_ADDED` codes are our reading of the 2026 MCP list:
- * VAT is charged on top, so the unit price has no VAT inside (amountWoVat = amount) and the line VAT
- * is round2(totalAmount × rate / 100); the order sums stay Σ totalAmount and Σ totalVatAmount.
- */
+/* §3.4 of our API reading, strict policy; the order sums are Σ totalAmount and Σ totalVatAmount. */
 const LINE_RULES: readonly LineRule[] = [
   {
     code: 'wrong_basket_item_total_amount',
@@ -336,17 +332,16 @@ const LINE_RULES: readonly LineRule[] = [
     code: 'wrong_basket_item_amount_wo_vat',
     field: 'amountWoVat',
     expected: (line, currency) => {
-      const { rate, added } = vatRule(line.vatCode);
-      const amount = Money.of(line.amount, currency);
-      return added ? amount : amount.multiplyRatio(100n, 100n + rate);
+      const { rate } = vatRule(line.vatCode);
+      return Money.of(line.amount, currency).multiplyRatio(100n, 100n + rate);
     },
   },
   {
     code: 'wrong_basket_item_total_vat_amount',
     field: 'totalVatAmount',
     expected: (line, currency) => {
-      const { rate, added } = vatRule(line.vatCode);
-      return Money.of(line.totalAmount, currency).multiplyRatio(rate, added ? 100n : 100n + rate);
+      const { rate } = vatRule(line.vatCode);
+      return Money.of(line.totalAmount, currency).multiplyRatio(rate, 100n + rate);
     },
   },
 ];

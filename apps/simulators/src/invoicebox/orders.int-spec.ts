@@ -249,14 +249,12 @@ describe('Invoicebox sandbox: orders, payment page, webhook', () => {
     expect((data(reply)['basketItems'] as JsonObject[]).map((l) => l['totalAmount'])).toEqual([50, 0.3, 426]);
   });
 
-  it('checks the _ADDED codes as VAT on top of the price', async () => {
-    const added = line('svc', 'Обслуживание', 2, 100, 100, 200, 40, 'RUS_VAT20_ADDED');
-    const ok = await api(sandbox).create(orderBody({ amount: 200, vatAmount: 40, basketItems: [added] }));
+  it('checks the _ADDED codes like the VAT-included code of the same rate', async () => {
+    const added = line('svc', 'Обслуживание', 2, 100, 83.33, 200, 33.33, 'RUS_VAT20_ADDED');
+    const ok = await api(sandbox).create(orderBody({ amount: 200, vatAmount: 33.33, basketItems: [added] }));
     expect(ok.status).toBe(200);
-    const inside = { ...added, totalVatAmount: 33.33 };
-    const bad = await api(sandbox).create(
-      orderBody({ amount: 200, vatAmount: 33.33, basketItems: [inside] }),
-    );
+    const onTop = { ...added, totalVatAmount: 40 };
+    const bad = await api(sandbox).create(orderBody({ amount: 200, vatAmount: 40, basketItems: [onTop] }));
     expect(errorOf(bad)).toEqual({
       code: 'wrong_basket_item_total_vat_amount',
       fields: ['basketItems[0].totalVatAmount'],
