@@ -1,10 +1,12 @@
 export * from './rkeeper.assumptions';
+export * from './rkeeper.bill-mapper';
 export * from './rkeeper.client';
 export * from './rkeeper.config';
 export * from './rkeeper.errors';
 export * from './rkeeper.license';
 export * from './rkeeper.mapper';
 export * from './rkeeper.notification';
+export * from './rkeeper.pos-adapter';
 export * from './rkeeper.requests';
 export * from './rkeeper.types';
 export { fingerprintMatches, normalizeFingerprint } from './rkeeper.tls';
