@@ -6,3 +6,4 @@ export * from './fias.transport';
 export * from './fias.posting-number';
 export * from './fias.link';
 export * from './fias.client';
+export * from './fias.pms-adapter';
