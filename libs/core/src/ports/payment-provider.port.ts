@@ -66,12 +66,7 @@ export interface PaymentNotification {
 }
 
 export type NotificationRejection =
-  | 'signature'
-  | 'malformed'
-  | 'unknown_order'
-  | 'merchant_mismatch'
-  | 'amount_mismatch'
-  | 'currency_mismatch';
+  'signature' | 'malformed' | 'unknown_order' | 'merchant_mismatch' | 'amount_mismatch' | 'currency_mismatch';
 
 export type NotificationOutcome =
   | { kind: 'accepted' }

@@ -60,7 +60,10 @@ export abstract class SettlementRepository {
   abstract findById(id: string): Promise<Settlement | null>;
   abstract findByPaymentId(paymentId: string): Promise<Settlement | null>;
   abstract listByBill(billId: string): Promise<Settlement[]>;
-  abstract list(filter: { siteId?: string; statuses?: SettlementStatus[] }, page: Page): Promise<Settlement[]>;
+  abstract list(
+    filter: { siteId?: string; statuses?: SettlementStatus[] },
+    page: Page,
+  ): Promise<Settlement[]>;
   /** External references already matched to applied settlements of a bill (read-back must skip them). */
   abstract appliedExternalRefs(billId: string): Promise<string[]>;
   /**
@@ -95,7 +98,10 @@ export interface StoredAuditEvent extends AuditEvent {
 export abstract class EventLog {
   abstract append(...events: AuditEvent[]): Promise<void>;
   abstract listByBill(billId: string): Promise<StoredAuditEvent[]>;
-  abstract list(filter: { siteId?: string; types?: string[]; since?: Date }, page: Page): Promise<StoredAuditEvent[]>;
+  abstract list(
+    filter: { siteId?: string; types?: string[]; since?: Date },
+    page: Page,
+  ): Promise<StoredAuditEvent[]>;
 }
 
 export interface InboxEntry {

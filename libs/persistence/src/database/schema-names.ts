@@ -13,6 +13,8 @@ export const PRIMARY_KEYS = {
   notificationInbox: 'notification_inbox_pkey',
   events: 'events_pkey',
   jobLeases: 'job_leases_pkey',
+  alertDeliveries: 'alert_deliveries_pkey',
+  alertCursors: 'alert_cursors_pkey',
 } as const;
 
 export const UNIQUE_NAMES = {
@@ -22,6 +24,7 @@ export const UNIQUE_NAMES = {
   paymentProviderOrder: 'uq_payments_provider_order_status',
   settlementPayment: 'uq_settlements_payment_id',
   inboxProviderOrder: 'uq_notification_inbox_provider_order_status',
+  alertDeliveryEndpointEvent: 'uq_alert_deliveries_endpoint_event',
 } as const;
 
 export const INDEX_NAMES = {
@@ -36,6 +39,7 @@ export const INDEX_NAMES = {
   settlementsBill: 'ix_settlements_bill_id',
   eventsBill: 'ix_events_bill_id',
   eventsSiteAt: 'ix_events_site_at',
+  alertDeliveriesDue: 'ix_alert_deliveries_due',
 } as const;
 
 export const FOREIGN_KEY_NAMES = {
@@ -65,5 +69,12 @@ export const UNIQUE_KEYS: readonly UniqueKey[] = [
     name: UNIQUE_NAMES.inboxProviderOrder,
     table: 'notification_inbox',
     columns: ['provider_order_id', 'provider_status'],
+  },
+  { name: PRIMARY_KEYS.alertDeliveries, table: 'alert_deliveries', columns: ['id'] },
+  { name: PRIMARY_KEYS.alertCursors, table: 'alert_cursors', columns: ['name'] },
+  {
+    name: UNIQUE_NAMES.alertDeliveryEndpointEvent,
+    table: 'alert_deliveries',
+    columns: ['endpoint_key', 'event_id'],
   },
 ];

@@ -1,3 +1,5 @@
+import { AlertCursorEntity } from './alert-cursor.entity';
+import { AlertDeliveryEntity } from './alert-delivery.entity';
 import { BillEntity } from './bill.entity';
 import { EventEntity } from './event.entity';
 import { JobLeaseEntity } from './job-lease.entity';
@@ -7,6 +9,8 @@ import { PaymentEntity } from './payment.entity';
 import { SettlementEntity } from './settlement.entity';
 
 export {
+  AlertCursorEntity,
+  AlertDeliveryEntity,
   BillEntity,
   EventEntity,
   JobLeaseEntity,
@@ -25,4 +29,6 @@ export const ENTITIES = [
   NotificationInboxEntity,
   EventEntity,
   JobLeaseEntity,
+  AlertDeliveryEntity,
+  AlertCursorEntity,
 ];

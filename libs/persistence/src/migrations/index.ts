@@ -1,3 +1,4 @@
 import { InitialSchema1795910000000 } from './1795910000000-InitialSchema';
+import { AlertOutbox1796200000000 } from './1796200000000-AlertOutbox';
 
-export const MIGRATIONS = [InitialSchema1795910000000];
+export const MIGRATIONS = [InitialSchema1795910000000, AlertOutbox1796200000000];

@@ -15,6 +15,8 @@ const TABLES = [
   'notification_inbox',
   'events',
   'job_leases',
+  'alert_deliveries',
+  'alert_cursors',
 ];
 
 interface TableShape {
@@ -139,7 +141,7 @@ describe.each(TEST_DRIVERS)('migrations on %s', (driver) => {
   });
 
   it('reverts and re-applies cleanly', async () => {
-    await dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await schemaOf(dataSource)).toEqual([]);
 
     await runMigrations(dataSource);

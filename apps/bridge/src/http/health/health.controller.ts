@@ -1,7 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Store, describeError } from '@bridge/core';
 import { BridgeConfig } from '../../config/bridge-config';
+import { InvoiceboxWsListener } from '../../notifications/invoicebox-ws.listener';
 import { SiteHealth } from '../../sites/site-health';
 
 /**
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly store: Store,
     private readonly config: BridgeConfig,
     private readonly sites: SiteHealth,
+    @Optional() private readonly gateway?: InvoiceboxWsListener,
   ) {}
 
   @Get('healthz')
@@ -41,6 +43,11 @@ export class HealthController {
         const state = this.sites.get(site.id);
         const data = { kind: site.kind, state: state.status, checkedAt: state.checkedAt, error: state.error };
         return state.status === 'degraded' ? indicator.degraded(data) : indicator.up(data);
+      }),
+      ...Object.entries(this.gateway?.health() ?? {}).map(([siteId, state]) => async () => {
+        const indicator = this.indicators.check(`gateway:${siteId}`);
+        const { status, ...data } = state;
+        return status === 'up' ? indicator.up(data) : indicator.degraded(data);
       }),
     ]);
   }

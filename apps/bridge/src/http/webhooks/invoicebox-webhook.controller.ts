@@ -21,7 +21,12 @@ export class InvoiceboxWebhookController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<unknown> {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const received = await this.receive.execute({ siteId, rawBody, headers: request.headers, channel: 'webhook' });
+    const received = await this.receive.execute({
+      siteId,
+      rawBody,
+      headers: request.headers,
+      channel: 'webhook',
+    });
     if (!received) return UNKNOWN_SITE_REPLY;
     response.status(received.reply.httpStatus);
     return received.reply.body;
