@@ -16,9 +16,11 @@ const base = {
 };
 
 module.exports = {
+  // Per-project testTimeout is ignored by jest: integration and e2e tests need this one.
+  testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
-    { ...base, displayName: 'integration', testMatch: ['**/*.int-spec.ts'], testTimeout: 60_000 },
-    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], testTimeout: 120_000 },
+    { ...base, displayName: 'integration', testMatch: ['**/*.int-spec.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'] },
   ],
 };

@@ -51,7 +51,11 @@ async function main() {
         `  dashboard:                  http://127.0.0.1:${env.PORT ?? 3000}/  (token: ${env.BRIDGE_ADMIN_TOKEN ?? 'demo-admin-token-0000'})\n\n`,
     );
   }
-  const bridge = spawn(process.execPath, [join(root, 'dist/apps/bridge/main.js')], { cwd: root, stdio: 'inherit', env });
+  const bridge = spawn(process.execPath, [join(root, 'dist/apps/bridge/main.js')], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
   const stop = (signal) => bridge.kill(signal);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

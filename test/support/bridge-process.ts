@@ -25,7 +25,12 @@ export async function spawnBridge(options: {
   const output: string[] = [];
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/bridge/src/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), BRIDGE_CONFIG: options.configPath, ...options.env },
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      BRIDGE_CONFIG: options.configPath,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {
@@ -39,14 +44,19 @@ export async function spawnBridge(options: {
   void exited.then((code) => (exitCode = code ?? -1));
   await waitFor(
     async () => {
-      if (exitCode !== undefined) throw new Error(`bridge exited with ${exitCode}:\n${output.join('').slice(-3_000)}`);
+      if (exitCode !== undefined)
+        throw new Error(`bridge exited with ${exitCode}:\n${output.join('').slice(-3_000)}`);
       try {
         return (await fetch(`${options.url}/healthz`)).ok;
       } catch {
         return false;
       }
     },
-    { timeoutMs: options.readyTimeoutMs ?? 30_000, intervalMs: 100, what: 'the bridge process to answer /healthz' },
+    {
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      intervalMs: 100,
+      what: 'the bridge process to answer /healthz',
+    },
   );
   return {
     child,

@@ -8,11 +8,19 @@ import { ConfigModule } from './config/config.module';
 import { LoadedConfig } from './config/load-config';
 import { BridgeExceptionFilter } from './errors/bridge-exception.filter';
 import { AdminTokenGuard } from './http/admin-token.guard';
-import { BillsController } from './http/api/bills.controller';
-import { SitesController } from './http/api/sites.controller';
+import { FolioLinkController } from './http/api/folio-link.controller';
+import { AlertsModule } from './alerts/alerts.module';
+import { OperatorApiModule } from './http/api/operator-api.module';
+import { DashboardModule } from './http/dashboard/dashboard.module';
+import { GuestModule } from './http/guest/guest.module';
 import { HealthController } from './http/health/health.controller';
 import { InvoiceboxWebhookController } from './http/webhooks/invoicebox-webhook.controller';
+import { RkeeperNotifyController } from './http/webhooks/rkeeper-notify.controller';
+import { InvoiceboxWsListener } from './notifications/invoicebox-ws.listener';
+import { MailModule } from './mail/mail.module';
 import { loggerParams } from './observability/logger';
+import { OrderRefreshService } from './precheck/order-refresh.service';
+import { PrecheckLinkService } from './precheck/precheck-link.service';
 import { BillSyncJob } from './scheduler/bill-sync.job';
 import { ReconcileJob } from './scheduler/reconcile.job';
 import { SettlementWorker } from './scheduler/settlement.worker';
@@ -29,20 +37,40 @@ export interface BridgeModuleOptions {
 export class BridgeModule {
   static forRoot(loaded: LoadedConfig, options: BridgeModuleOptions = {}): DynamicModule {
     const { config } = loaded;
-    const jobs: Provider[] = options.scheduler === false ? [] : [SettlementWorker, BillSyncJob, ReconcileJob];
+    const jobs: Provider[] =
+      options.scheduler === false ? [] : [SettlementWorker, BillSyncJob, ReconcileJob, InvoiceboxWsListener];
     return {
       module: BridgeModule,
       imports: [
         ConfigModule.forRoot(loaded),
         LoggerModule.forRoot(loggerParams(config.logLevel ?? 'info')),
         TerminusModule,
-        { ...PersistenceModule.forRoot({ databaseUrl: config.database.url, migrationsRun: true }), global: true },
+        {
+          ...PersistenceModule.forRoot({ databaseUrl: config.database.url, migrationsRun: true }),
+          global: true,
+        },
         PortsModule,
         VendorsModule,
+        MailModule,
         CoreModule,
+        OperatorApiModule,
+        DashboardModule,
+        GuestModule,
+        AlertsModule.forRoot({ scheduler: options.scheduler !== false }),
       ],
-      controllers: [HealthController, InvoiceboxWebhookController, BillsController, SitesController],
-      providers: [...jobs, AdminTokenGuard, { provide: APP_FILTER, useClass: BridgeExceptionFilter }],
+      controllers: [
+        HealthController,
+        InvoiceboxWebhookController,
+        RkeeperNotifyController,
+        FolioLinkController,
+      ],
+      providers: [
+        ...jobs,
+        PrecheckLinkService,
+        OrderRefreshService,
+        AdminTokenGuard,
+        { provide: APP_FILTER, useClass: BridgeExceptionFilter },
+      ],
     };
   }
 }

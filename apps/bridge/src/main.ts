@@ -43,6 +43,8 @@ async function main(): Promise<void> {
 export type { NestExpressApplication };
 
 void main().catch((error: unknown) => {
-  process.stderr.write(`POS Bridge failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `POS Bridge failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -18,7 +18,10 @@ export interface BridgeTestApp {
 }
 
 /** The whole bridge over real HTTP, with in-memory stand-ins for the POS and the payment provider. */
-export async function startBridgeWithFakes(options: { databaseUrl: string; scheduler?: boolean }): Promise<BridgeTestApp> {
+export async function startBridgeWithFakes(options: {
+  databaseUrl: string;
+  scheduler?: boolean;
+}): Promise<BridgeTestApp> {
   const config = parseConfig(
     `
 logLevel: ${process.env.BRIDGE_TEST_LOGS ? 'info' : 'silent'}
@@ -46,7 +49,9 @@ sites:
   const pos = new FakePos('RUB');
   const provider = new FakePaymentProvider('fake-merchant');
   const moduleRef = await Test.createTestingModule({
-    imports: [BridgeModule.forRoot({ config, path: 'e2e', demo: false }, { scheduler: options.scheduler ?? true })],
+    imports: [
+      BridgeModule.forRoot({ config, path: 'e2e', demo: false }, { scheduler: options.scheduler ?? true }),
+    ],
   })
     .overrideProvider(PosAdapterRegistry)
     .useValue(new MapPosRegistry(new Map([['cafe-1', pos]])))
@@ -60,7 +65,10 @@ sites:
   return { app, url, pos, provider, store: app.get(Store), close: () => app.close() };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

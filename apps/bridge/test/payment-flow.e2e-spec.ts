@@ -6,7 +6,13 @@ import { createTestDatabase } from '@bridge/persistence';
 import { ADMIN_TOKEN, BridgeTestApp, startBridgeWithFakes, waitFor } from './bridge-test-app';
 
 const drivers: Array<[string, () => Promise<{ url: string; drop(): Promise<void> }>]> = [
-  ['SQLite file', async () => ({ url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'bridge-e2e-')), 'bridge.db')}`, drop: async () => undefined })],
+  [
+    'SQLite file',
+    async () => ({
+      url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'bridge-e2e-')), 'bridge.db')}`,
+      drop: async () => undefined,
+    }),
+  ],
   ['PostgreSQL', () => createTestDatabase('bridge_e2e')],
 ];
 
@@ -37,7 +43,11 @@ describe.each(drivers)('payment flow end to end on %s', (_name, makeDatabase) =>
       return (res.body as Array<{ id: string; externalId: string }>).find((b) => b.externalId === externalId);
     });
     const link = await api().post(`/api/v1/bills/${bill.id}/payment-link`).set(auth).expect(201);
-    return { externalId, billId: bill.id, link: link.body as { paymentUrl: string; amount: number; currency: string } };
+    return {
+      externalId,
+      billId: bill.id,
+      link: link.body as { paymentUrl: string; amount: number; currency: string },
+    };
   }
 
   it('takes a bill from the POS to closed, through the webhook, with every step in the audit log', async () => {
@@ -45,7 +55,11 @@ describe.each(drivers)('payment flow end to end on %s', (_name, makeDatabase) =>
     expect(link).toMatchObject({ amount: 105050, currency: 'RUB' });
     const order = bridge.provider.findByUrl(link.paymentUrl)!;
     const signed = bridge.provider.pay(order.providerOrderId);
-    const reply = await api().post('/webhooks/invoicebox/cafe-1').set(signed.headers).set('Content-Type', 'application/json').send(signed.rawBody.toString('utf8'));
+    const reply = await api()
+      .post('/webhooks/invoicebox/cafe-1')
+      .set(signed.headers)
+      .set('Content-Type', 'application/json')
+      .send(signed.rawBody.toString('utf8'));
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ status: 'success' });
 
@@ -55,9 +69,23 @@ describe.each(drivers)('payment flow end to end on %s', (_name, makeDatabase) =>
       return res.body.status === 'closed' ? res.body : undefined;
     });
     expect(details.payments).toHaveLength(1);
-    expect(details.settlements[0]).toMatchObject({ status: 'applied', mode: 'close', appliedAmount: { amount: 105050, currency: 'RUB' } });
+    expect(details.settlements[0]).toMatchObject({
+      status: 'applied',
+      mode: 'close',
+      appliedAmount: { amount: 105050, currency: 'RUB' },
+    });
     const types = (details.events as Array<{ type: string }>).map((e) => e.type);
-    for (const step of ['bill.opened', 'link.creating', 'link.active', 'payment.confirmed', 'link.paid', 'settlement.created', 'settlement.sending', 'settlement.applied', 'bill.closed']) {
+    for (const step of [
+      'bill.opened',
+      'link.creating',
+      'link.active',
+      'payment.confirmed',
+      'link.paid',
+      'settlement.created',
+      'settlement.sending',
+      'settlement.applied',
+      'bill.closed',
+    ]) {
       expect(types).toContain(step);
     }
   });
@@ -66,7 +94,12 @@ describe.each(drivers)('payment flow end to end on %s', (_name, makeDatabase) =>
     const { externalId, billId, link } = await openBillAndLink();
     const order = bridge.provider.findByUrl(link.paymentUrl)!;
     const signed = bridge.provider.pay(order.providerOrderId);
-    const send = () => api().post('/webhooks/invoicebox/cafe-1').set(signed.headers).set('Content-Type', 'application/json').send(signed.rawBody.toString('utf8'));
+    const send = () =>
+      api()
+        .post('/webhooks/invoicebox/cafe-1')
+        .set(signed.headers)
+        .set('Content-Type', 'application/json')
+        .send(signed.rawBody.toString('utf8'));
     const replies = await Promise.all(Array.from({ length: 6 }, send));
     for (let i = 0; i < 4; i++) replies.push(await send());
     expect(replies.every((r) => r.status === 200 && r.body.status === 'success')).toBe(true);

@@ -16,7 +16,9 @@ interface DemoMerchant {
 
 /** The merchants of the demo profile, so the sandbox accepts exactly what the bridge will send. */
 function demoMerchants(configPath: string): DemoMerchant[] {
-  const config = parse(readFileSync(configPath, 'utf8')) as { sites?: Array<{ id: string; merchant: Record<string, string> }> };
+  const config = parse(readFileSync(configPath, 'utf8')) as {
+    sites?: Array<{ id: string; merchant: Record<string, string> }>;
+  };
   return (config.sites ?? []).map((site) => ({
     siteId: site.id,
     merchantId: site.merchant.merchantId,
@@ -87,6 +89,8 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error: unknown) => {
-  process.stderr.write(`Simulators failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `Simulators failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

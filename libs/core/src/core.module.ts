@@ -14,6 +14,17 @@ import { LinkCanceller } from './use-cases/shared/link-canceller';
 import { SweepStuckSettlements } from './use-cases/sweep-stuck-settlements/sweep-stuck-settlements.use-case';
 import { GetBillDetails, ListBills } from './use-cases/queries/bill-queries';
 import { SyncSiteBills } from './use-cases/sync-site-bills/sync-site-bills.use-case';
+import { EmailPaymentLink } from './use-cases/email-payment-link/email-payment-link.use-case';
+import { RefundExcess } from './use-cases/refund-excess/refund-excess.use-case';
+import { OpenTableBill } from './use-cases/guest/open-table-bill.use-case';
+import {
+  GetActiveLink,
+  GetFloor,
+  GetSettlementLatency,
+  ListAttention,
+  ListEvents,
+  ListReconciliationReports,
+} from './use-cases/dashboard/dashboard-queries';
 
 export const CORE_USE_CASES = [
   AcceptPaymentNotification,
@@ -32,11 +43,20 @@ export const CORE_USE_CASES = [
   AbandonedLinkResolver,
   ListBills,
   GetBillDetails,
+  EmailPaymentLink,
+  RefundExcess,
+  GetFloor,
+  ListAttention,
+  ListEvents,
+  GetSettlementLatency,
+  ListReconciliationReports,
+  GetActiveLink,
+  OpenTableBill,
 ];
 
 /**
  * The use cases. The ports they need (Store, Clock, SiteDirectory, PosAdapterRegistry,
- * PaymentProviderRegistry, JobLock, SettlementSignal, SettlementPolicy) are bound by the app that imports it.
+ * PaymentProviderRegistry, JobLock, SettlementSignal, SettlementPolicy, LinkMailer) are bound by the app that imports it.
  */
 @Module({ providers: CORE_USE_CASES, exports: CORE_USE_CASES })
 export class CoreModule {}

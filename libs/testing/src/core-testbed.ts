@@ -26,7 +26,9 @@ import { CountingSettlementSignal, MapPosRegistry, MapProviderRegistry } from '.
 import { StaticSiteDirectory } from './fakes/static-site-directory';
 
 /** The core use cases wired to in-memory fakes, without Nest: for fast unit tests of the flows. */
-export function createCoreTestbed(options: { site?: Partial<SiteProfile>; policy?: Partial<SettlementPolicy> } = {}) {
+export function createCoreTestbed(
+  options: { site?: Partial<SiteProfile>; policy?: Partial<SettlementPolicy> } = {},
+) {
   const site = aSite(options.site);
   const store = new InMemoryStore();
   const clock = new ManualClock();

@@ -57,7 +57,10 @@ export class InvoiceboxConfig {
   notifications: 'webhook' | 'websocket' | 'poll' = 'webhook';
 
   @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['ws', 'wss'] }, { message: 'must be a ws(s) URL' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['ws', 'wss'] },
+    { message: 'must be a ws(s) URL' },
+  )
   wsUrl?: string;
 
   /** Prefix the API paths with /l3 (merchants registered in Invoicebox.Business). */
@@ -138,7 +141,9 @@ export class RkeeperLicenseConfig {
 
 export class RkeeperConfig {
   @IsDefined({ message: 'is required' })
-  @IsUrl(HTTP_URL, { message: 'must be the XML interface URL, e.g. https://10.0.0.5:8086/rk7api/v0/xmlinterface.xml' })
+  @IsUrl(HTTP_URL, {
+    message: 'must be the XML interface URL, e.g. https://10.0.0.5:8086/rk7api/v0/xmlinterface.xml',
+  })
   url!: string;
 
   @IsDefined({ message: 'is required' })
@@ -153,7 +158,8 @@ export class RkeeperConfig {
 
   @ValidateIf((o: RkeeperConfig) => !o.tlsInsecure)
   @Matches(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, {
-    message: 'must be the SHA-256 fingerprint of the server certificate (AB:CD:...), or set tlsInsecure: true',
+    message:
+      'must be the SHA-256 fingerprint of the server certificate (AB:CD:...), or set tlsInsecure: true',
   })
   tlsFingerprint?: string;
 
@@ -249,6 +255,45 @@ export class FiasConfig {
   @IsInt()
   @Min(1000)
   postingTimeoutMs?: number;
+
+  /** How the payment is signed in the PR posting: docs/decisions/fias-payment-posting.md. */
+  @IsIn(['positive', 'negative'], {
+    message: 'must be positive (PM/SO mapped to a payment code) or negative',
+  })
+  amountSign: 'positive' | 'negative' = 'positive';
+
+  /** The folio department code (XI `DC`) the hotel maps paymentMethod to; narrows the read-back. */
+  @IsOptional()
+  @Matches(/^[^|]{1,16}$/, { message: 'must be 1-16 characters without |' })
+  transactionCode?: string;
+
+  @IsOptional()
+  @Matches(/^[^|]{1,16}$/, { message: 'must be 1-16 characters without |' })
+  userId?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'must be a two-letter FIAS interface family such as PO or MS' })
+  interfaceFamily?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  ack?: boolean;
+
+  /** Where the never-reused P# high-water mark lives; default: beside the SQLite file, else ./data. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  postingNumberFile?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  nightAuditRetrySeconds?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  readBackWindowSeconds?: number;
 }
 
 export class PrinterConfig {
@@ -265,6 +310,27 @@ export class PrinterConfig {
   @IsOptional()
   @IsString()
   codePage?: string;
+}
+
+/** What a staff alert endpoint is told about: see docs/alerts.md. */
+export const ALERT_EVENTS = ['paid', 'needs_attention', 'reconciliation'] as const;
+export type AlertEventKind = (typeof ALERT_EVENTS)[number];
+
+export class AlertEndpointConfig {
+  @IsDefined({ message: 'is required' })
+  @IsUrl(HTTP_URL, { message: 'must be an http(s) URL that receives the signed alerts' })
+  url!: string;
+
+  @IsDefined({ message: 'is required' })
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters: it signs the alerts' })
+  secret!: string;
+
+  @IsDefined({ message: 'is required' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'must list at least one of paid, needs_attention, reconciliation' })
+  @IsIn(ALERT_EVENTS, { each: true, message: 'must be paid, needs_attention or reconciliation' })
+  events!: AlertEventKind[];
 }
 
 export class SiteConfig {
@@ -324,6 +390,50 @@ export class SiteConfig {
 
   @IsBoolean()
   autoRefundExcess: boolean = false;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AlertEndpointConfig)
+  alerts?: AlertEndpointConfig[];
+}
+
+/** The mail server that sends payment links to guests (POST /api/v1/bills/:id/payment-link/email). */
+export class SmtpConfig {
+  @IsDefined({ message: 'is required' })
+  @IsString()
+  @IsNotEmpty()
+  host!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port: number = 587;
+
+  /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+  @IsBoolean()
+  secure: boolean = false;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  user?: string;
+
+  @ValidateIf((o: SmtpConfig) => o.user !== undefined)
+  @IsDefined({ message: 'is required when user is set' })
+  @IsString()
+  password?: string;
+
+  @IsDefined({ message: 'is required' })
+  @Matches(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+    message: 'must be an address such as pay@hotel.ru or "Hotel <pay@hotel.ru>"',
+  })
+  from!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  timeoutMs?: number;
 }
 
 export class SettlementConfig {
@@ -341,7 +451,7 @@ export class SettlementConfig {
 
   @IsInt()
   @Min(1_000)
-  leaseMs: number = 60_000;
+  leaseMs: number = 180_000;
 }
 
 export class BridgeConfig {
@@ -375,4 +485,8 @@ export class BridgeConfig {
   @IsIn(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   logLevel?: string;
 
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SmtpConfig)
+  smtp?: SmtpConfig;
 }

@@ -66,7 +66,10 @@ describe('configuration', () => {
   it('falls back to the demo profile when there is no config file at all', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     expect(() => loadConfig({ env: {}, cwd: dir })).toThrow(/no config\/bridge.yaml and no demo profile/);
-    const loaded = loadConfig({ env: { DEMO_RKEEPER_FINGERPRINT: `${'AB:'.repeat(31)}AB` }, cwd: process.cwd() });
+    const loaded = loadConfig({
+      env: { DEMO_RKEEPER_FINGERPRINT: `${'AB:'.repeat(31)}AB` },
+      cwd: process.cwd(),
+    });
     expect(loaded.demo).toBe(true);
     expect(loaded.config.sites.map((s) => s.id)).toEqual(['cafe-1', 'hotel-1']);
   });
@@ -81,7 +84,9 @@ describe('configuration', () => {
   });
 
   it('reports invalid YAML with its line', () => {
-    expect(problemsOf('server:\n  port: [3000\n')).toEqual([expect.stringMatching(/invalid YAML at line \d/)]);
+    expect(problemsOf('server:\n  port: [3000\n')).toEqual([
+      expect.stringMatching(/invalid YAML at line \d/),
+    ]);
   });
 
   it('lists every problem, one line each, naming the key', () => {
@@ -102,12 +107,19 @@ describe('configuration', () => {
   });
 
   it('refuses unknown keys and a missing section', () => {
-    const problems = problemsOf(VALID.replace('database:\n  url: sqlite:./data/bridge.db\n', 'databse:\n  url: x\n'));
-    expect(problems).toEqual(expect.arrayContaining(['database: is required', 'databse: is not a known setting']));
+    const problems = problemsOf(
+      VALID.replace('database:\n  url: sqlite:./data/bridge.db\n', 'databse:\n  url: x\n'),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining(['database: is required', 'databse: is not a known setting']),
+    );
   });
 
   it('refuses a malformed database URL and a weak admin token', () => {
-    const problems = problemsOf(VALID.replace('sqlite:./data/bridge.db', 'mysql://x'), { ...ENV, ADMIN: 'short' });
+    const problems = problemsOf(VALID.replace('sqlite:./data/bridge.db', 'mysql://x'), {
+      ...ENV,
+      ADMIN: 'short',
+    });
     expect(problems).toEqual(
       expect.arrayContaining([
         'database.url: must be sqlite:<path> or postgres://user:pass@host:5432/db',
@@ -118,6 +130,18 @@ describe('configuration', () => {
 
   it('requires a pinned fingerprint unless TLS checks are explicitly turned off', () => {
     const problems = problemsOf(VALID.replace('      tlsInsecure: true\n', ''));
-    expect(problems).toEqual([expect.stringMatching(/^sites\[0\]\.rkeeper\.tlsFingerprint: must be the SHA-256 fingerprint/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^sites\[0\]\.rkeeper\.tlsFingerprint: must be the SHA-256 fingerprint/),
+    ]);
+  });
+});
+
+describe('configuration rules across keys', () => {
+  it('wants a settlement lease longer than one attempt at the slowest POS/PMS', () => {
+    const short = `${VALID}\nsettlement:\n  leaseMs: 60000\n`;
+    expect(problemsOf(short)).toEqual([
+      'settlement.leaseMs: must be longer than one settlement attempt (90000 ms, from sites[1].fias.postingTimeoutMs)',
+    ]);
+    expect(problemsOf(`${VALID}\nsettlement:\n  leaseMs: 120000\n`)).toEqual([]);
   });
 });

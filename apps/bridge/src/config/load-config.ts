@@ -40,7 +40,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     if (explicit) throw new ConfigError([`BRIDGE_CONFIG: file ${requestedPath} does not exist`]);
     path = resolve(cwd, DEMO_CONFIG_PATH);
     demo = true;
-    if (!existsSync(path)) throw new ConfigError([`no ${DEFAULT_CONFIG_PATH} and no demo profile at ${path}`]);
+    if (!existsSync(path))
+      throw new ConfigError([`no ${DEFAULT_CONFIG_PATH} and no demo profile at ${path}`]);
   }
   return { config: parseConfig(readFileSync(path, 'utf8'), options.env, path), path, demo };
 }
@@ -67,10 +68,12 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, source = 'conf
   // A key whose variable is unset is already reported; its "is required" would say it twice.
   const reported = new Set(problems.map((p) => p.slice(0, p.indexOf(':'))));
   problems.push(
-    ...flattenErrors(validateSync(config, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }), '').filter(
-      (p) => !reported.has(p.slice(0, p.indexOf(':'))),
-    ),
+    ...flattenErrors(
+      validateSync(config, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }),
+      '',
+    ).filter((p) => !reported.has(p.slice(0, p.indexOf(':')))),
   );
+  if (problems.length === 0) problems.push(...crossCheck(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -105,19 +108,53 @@ function substituteEnv(value: unknown, sub: Substitution, path: string, problems
     }
     return replaced;
   }
-  if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, sub, `${path}[${index}]`, problems));
+  if (Array.isArray(value))
+    return value.map((item, index) => substituteEnv(item, sub, `${path}[${index}]`, problems));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, sub, path ? `${path}.${key}` : key, problems)]),
+      Object.entries(value).map(([key, item]) => [
+        key,
+        substituteEnv(item, sub, path ? `${path}.${key}` : key, problems),
+      ]),
     );
   }
   return value;
 }
 
+/** Rules that span several keys. */
+function crossCheck(config: BridgeConfig): string[] {
+  const problems: string[] = [];
+  config.sites.forEach((site, index) => {
+    // A settlement attempt may read the bill and then wait out a whole write: its lease must outlast both,
+    // or a second worker would read back while the first is still waiting for the POS/PMS to answer.
+    const writeTimeouts: Array<[string, number]> = [
+      [`sites[${index}].rkeeper.timeoutMs`, site.rkeeper ? 2 * (site.rkeeper.timeoutMs ?? 10_000) : 0],
+      [
+        `sites[${index}].fias.postingTimeoutMs`,
+        site.fias ? (site.fias.answerTimeoutMs ?? 30_000) + (site.fias.postingTimeoutMs ?? 60_000) : 0,
+      ],
+    ];
+    for (const [key, attemptMs] of writeTimeouts) {
+      if (attemptMs > 0 && config.settlement.leaseMs <= attemptMs) {
+        problems.push(
+          `settlement.leaseMs: must be longer than one settlement attempt (${attemptMs} ms, from ${key})`,
+        );
+      }
+    }
+  });
+  return problems;
+}
+
 function flattenErrors(errors: ValidationError[], parent: string): string[] {
   return errors.flatMap((error) => {
-    const key = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => `${key}: ${humanize(message, error.property)}`);
+    const key = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : parent
+        ? `${parent}.${error.property}`
+        : error.property;
+    const own = Object.values(error.constraints ?? {}).map(
+      (message) => `${key}: ${humanize(message, error.property)}`,
+    );
     return [...own, ...flattenErrors(error.children ?? [], key)];
   });
 }

@@ -26,7 +26,11 @@ export class BridgeExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toHttp(exception);
     if (status >= 500) this.logger.error({ err: exception }, body.error.message);
-    if (exception instanceof UpstreamError && 'retryAfterMs' in exception && typeof exception.retryAfterMs === 'number') {
+    if (
+      exception instanceof UpstreamError &&
+      'retryAfterMs' in exception &&
+      typeof exception.retryAfterMs === 'number'
+    ) {
       response.setHeader('Retry-After', Math.ceil(exception.retryAfterMs / 1000));
     }
     response.status(status).json(body);

@@ -15,6 +15,7 @@ export const REDACTED_PATHS = [
   '*.adminToken',
   '*.token',
   '*.licenseToken',
+  '*.secret',
   '*.authorization',
   '*.Authorization',
 ];
@@ -28,9 +29,16 @@ export function loggerParams(level: string): Params {
         const given = req.headers['x-request-id'];
         return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
       },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      autoLogging: {
+        ignore: (req: IncomingMessage) =>
+          req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+      },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     },

@@ -25,10 +25,15 @@ describe('SQLite single-process lock', () => {
 
   it('refuses a second process clearly, and lets the next one in when the holder is killed', async () => {
     const db = file();
-    const holder = spawn(process.execPath, ['-e', HOLD_LOCK, db], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(process.execPath, ['-e', HOLD_LOCK, db], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
     expect(() => acquireSqliteProcessLock(db)).toThrow(DatabaseInUseError);
-    expect(() => acquireSqliteProcessLock(db)).toThrow(/Another bridge process \(pid \d+ on test\) is using this SQLite database/);
+    expect(() => acquireSqliteProcessLock(db)).toThrow(
+      /Another bridge process \(pid \d+ on test\) is using this SQLite database/,
+    );
     holder.kill('SIGKILL');
     await new Promise((resolve) => holder.once('exit', resolve));
     const lock = acquireSqliteProcessLock(db);

@@ -50,7 +50,10 @@ export class BillSyncJob implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await this.refresh.execute({ siteId, externalId });
     } catch (error) {
-      this.logger.warn({ siteId, externalId, err: describeError(error) }, 'Bill refresh after a POS hint failed');
+      this.logger.warn(
+        { siteId, externalId, err: describeError(error) },
+        'Bill refresh after a POS hint failed',
+      );
     }
   }
 }

@@ -45,7 +45,11 @@ export class ConfiguredPosRegistry extends PosAdapterRegistry implements OnModul
     // A POS that is down at start must not stop the bridge: the site shows degraded and sync retries.
     await Promise.all(
       [...this.adapters.entries()].map(([siteId, adapter]) =>
-        adapter.start().catch((error: unknown) => this.logger.warn({ siteId, err: describeError(error) }, 'Adapter start failed')),
+        adapter
+          .start()
+          .catch((error: unknown) =>
+            this.logger.warn({ siteId, err: describeError(error) }, 'Adapter start failed'),
+          ),
       ),
     );
   }

@@ -51,7 +51,12 @@ export function validateBillSnapshot(snapshot: BillSnapshot): BillSnapshot {
   };
   if (!snapshot.externalId) fail('A bill needs an external id');
   if (!snapshot.externalVersion) fail('A bill needs an external version');
-  for (const money of [snapshot.total, snapshot.paid, snapshot.amountDue, ...snapshot.lines.map((l) => l.total)]) {
+  for (const money of [
+    snapshot.total,
+    snapshot.paid,
+    snapshot.amountDue,
+    ...snapshot.lines.map((l) => l.total),
+  ]) {
     if (money.currency !== snapshot.currency) fail(`Bill amounts must all be in ${snapshot.currency}`);
   }
   const linesTotal = Money.sum(
@@ -142,7 +147,10 @@ export function billFromSnapshot(
     firstSeenAt: previous?.firstSeenAt ?? context.now,
     lastSeenAt: context.now,
     closedAt: snapshot.status === 'closed' ? (previous?.closedAt ?? context.now) : undefined,
-    updatedAt: contentChanged || previous?.externalVersion !== snapshot.externalVersion ? context.now : previous.updatedAt,
+    updatedAt:
+      contentChanged || previous?.externalVersion !== snapshot.externalVersion
+        ? context.now
+        : previous.updatedAt,
   };
   return { bill, contentChanged };
 }

@@ -43,7 +43,9 @@ describe('Money', () => {
       fc.property(fc.integer({ min: -1e13, max: 1e13 }), (minor) => {
         const money = Money.of(minor, 'RUB');
         expect(Money.fromMajor(money.toMajorNumber(), 'RUB').minor).toBe(minor);
-        expect(JSON.stringify(money.toMajorNumber())).toBe(money.toDecimalString().replace(/\.?0+$/, '') || '0');
+        expect(JSON.stringify(money.toMajorNumber())).toBe(
+          money.toDecimalString().replace(/\.?0+$/, '') || '0',
+        );
       }),
       { numRuns: 5000 },
     );
@@ -54,12 +56,22 @@ describe('Money', () => {
   });
 
   it('allocates without losing or inventing a kopeck', () => {
-    expect(Money.of(100, 'RUB').allocate([1, 1, 1]).map((m) => m.minor)).toEqual([34, 33, 33]);
-    expect(Money.of(-100, 'RUB').allocate([1, 1, 1]).map((m) => m.minor)).toEqual([-34, -33, -33]);
+    expect(
+      Money.of(100, 'RUB')
+        .allocate([1, 1, 1])
+        .map((m) => m.minor),
+    ).toEqual([34, 33, 33]);
+    expect(
+      Money.of(-100, 'RUB')
+        .allocate([1, 1, 1])
+        .map((m) => m.minor),
+    ).toEqual([-34, -33, -33]);
     fc.assert(
       fc.property(
         fc.integer({ min: -1e9, max: 1e9 }),
-        fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1, maxLength: 30 }).filter((w) => w.some((x) => x > 0)),
+        fc
+          .array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1, maxLength: 30 })
+          .filter((w) => w.some((x) => x > 0)),
         (minor, weights) => {
           const parts = Money.of(minor, 'RUB').allocate(weights);
           expect(parts.reduce((s, p) => s + p.minor, 0)).toBe(minor);
@@ -90,14 +102,18 @@ describe('divideRounded', () => {
 
   it('agrees with exact arithmetic for half-up', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), (n, d) => {
-        const q = divideRounded(n, d, 'half-up');
-        // |n/d - q| <= 1/2, and ties go away from zero
-        const diff = 2n * (n - q * d);
-        expect(diff <= d && diff >= -d).toBe(true);
-        if (diff === d) expect(n < 0n).toBe(true);
-        if (diff === -d) expect(n > 0n).toBe(true);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }),
+        fc.bigInt({ min: 1n, max: 10n ** 6n }),
+        (n, d) => {
+          const q = divideRounded(n, d, 'half-up');
+          // |n/d - q| <= 1/2, and ties go away from zero
+          const diff = 2n * (n - q * d);
+          expect(diff <= d && diff >= -d).toBe(true);
+          if (diff === d) expect(n < 0n).toBe(true);
+          if (diff === -d) expect(n > 0n).toBe(true);
+        },
+      ),
     );
   });
 });

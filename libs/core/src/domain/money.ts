@@ -30,7 +30,11 @@ export function minorDigits(currency: string): number {
  * Divides two integers and rounds the quotient to an integer with the given mode.
  * Every rounding of money in the bridge goes through here.
  */
-export function divideRounded(numerator: bigint, denominator: bigint, mode: RoundingMode = 'half-up'): bigint {
+export function divideRounded(
+  numerator: bigint,
+  denominator: bigint,
+  mode: RoundingMode = 'half-up',
+): bigint {
   if (denominator === 0n) throw new InvalidMoneyError('Division by zero');
   if (denominator < 0n) {
     numerator = -numerator;
@@ -54,7 +58,8 @@ export function divideRounded(numerator: bigint, denominator: bigint, mode: Roun
       if (twiceRemainder === denominator) return negative ? floor : ceil;
       return twiceRemainder > denominator ? (negative ? floor : ceil) : quotient;
     case 'half-even': {
-      if (twiceRemainder !== denominator) return twiceRemainder > denominator ? (negative ? floor : ceil) : quotient;
+      if (twiceRemainder !== denominator)
+        return twiceRemainder > denominator ? (negative ? floor : ceil) : quotient;
       return floor % 2n === 0n ? floor : ceil;
     }
   }
@@ -70,7 +75,8 @@ export function parseScaledDecimal(text: string, scale: number, mode: RoundingMo
   const exponent = exponentText ? Number(exponentText) : 0;
   const digits = BigInt(whole + fraction);
   const shift = scale + exponent - fraction.length;
-  let scaled = shift >= 0 ? digits * 10n ** BigInt(shift) : divideRounded(digits, 10n ** BigInt(-shift), mode);
+  let scaled =
+    shift >= 0 ? digits * 10n ** BigInt(shift) : divideRounded(digits, 10n ** BigInt(-shift), mode);
   if (sign === '-') scaled = -scaled;
   return scaled;
 }
@@ -131,7 +137,10 @@ export class Money {
 
   /** Multiplies by a rational factor numerator/denominator with one rounding at the end. */
   multiplyRatio(numerator: bigint, denominator: bigint, mode: RoundingMode = 'half-up'): Money {
-    return Money.of(toSafeNumber(divideRounded(BigInt(this.minor) * numerator, denominator, mode)), this.currency);
+    return Money.of(
+      toSafeNumber(divideRounded(BigInt(this.minor) * numerator, denominator, mode)),
+      this.currency,
+    );
   }
 
   /**
@@ -141,7 +150,8 @@ export class Money {
   allocate(weights: readonly number[]): Money[] {
     if (weights.length === 0) throw new InvalidMoneyError('Cannot allocate over no weights');
     const bigWeights = weights.map((w) => {
-      if (!Number.isSafeInteger(w) || w < 0) throw new InvalidMoneyError(`Allocation weight must be a whole number >= 0`);
+      if (!Number.isSafeInteger(w) || w < 0)
+        throw new InvalidMoneyError(`Allocation weight must be a whole number >= 0`);
       return BigInt(w);
     });
     const totalWeight = bigWeights.reduce((a, b) => a + b, 0n);
@@ -198,7 +208,9 @@ export class Money {
   toDecimalString(): string {
     const digits = minorDigits(this.currency);
     const negative = this.minor < 0;
-    const text = Math.abs(this.minor).toString().padStart(digits + 1, '0');
+    const text = Math.abs(this.minor)
+      .toString()
+      .padStart(digits + 1, '0');
     const whole = text.slice(0, text.length - digits);
     const fraction = digits > 0 ? `.${text.slice(text.length - digits)}` : '';
     return `${negative ? '-' : ''}${whole}${fraction}`;

@@ -1,7 +1,8 @@
 import { Money } from './money';
 import { TransitionTable, assertTransition } from './state-machine';
 
-export type PaymentLinkStatus = 'creating' | 'active' | 'superseded' | 'canceled' | 'expired' | 'paid' | 'failed';
+export type PaymentLinkStatus =
+  'creating' | 'active' | 'superseded' | 'canceled' | 'expired' | 'paid' | 'failed';
 
 /** Statuses in which a link still stands for the bill: at most one per bill (a unique index enforces it). */
 export const LIVE_LINK_STATUSES: readonly PaymentLinkStatus[] = ['creating', 'active'];
@@ -61,7 +62,12 @@ export class PaymentLink implements PaymentLinkProps {
   }
 
   /** Deterministic, so creating the provider order is idempotent: a retry hits the same merchantOrderId. */
-  static merchantOrderIdFor(siteId: string, billExternalId: string, billVersion: string, attempt: number): string {
+  static merchantOrderIdFor(
+    siteId: string,
+    billExternalId: string,
+    billVersion: string,
+    attempt: number,
+  ): string {
     const base = `${siteId}:${billExternalId}:v${billVersion}`;
     return attempt > 1 ? `${base}.${attempt}` : base;
   }

@@ -61,7 +61,8 @@ export class Payment implements PaymentProps {
   /** Records money the POS/PMS did not take, so it can be refunded or kept by decision. */
   recordExcess(excess: Money, now: Date): void {
     if (!excess.isPositive()) return;
-    if (excess.greaterThan(this.amount)) throw new DomainRuleError('Excess cannot exceed the payment', { metadata: { paymentId: this.id } });
+    if (excess.greaterThan(this.amount))
+      throw new DomainRuleError('Excess cannot exceed the payment', { metadata: { paymentId: this.id } });
     this.excess = excess;
     this.excessStatus = 'open';
     this.updatedAt = now;
@@ -90,7 +91,8 @@ export class Payment implements PaymentProps {
   }
 
   keepExcess(now: Date): void {
-    if (this.excessStatus !== 'open') throw new DomainRuleError('No open excess to keep', { metadata: { paymentId: this.id } });
+    if (this.excessStatus !== 'open')
+      throw new DomainRuleError('No open excess to keep', { metadata: { paymentId: this.id } });
     this.excessStatus = 'kept';
     this.updatedAt = now;
   }

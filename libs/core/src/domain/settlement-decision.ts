@@ -13,17 +13,27 @@ export type SettlementDecision =
  */
 export function decideSettlement(payment: Money, bill: BillSnapshot | null): SettlementDecision {
   if (!bill) {
-    return { action: 'attention', reason: 'bill_not_found', message: 'The POS/PMS no longer knows this bill' };
+    return {
+      action: 'attention',
+      reason: 'bill_not_found',
+      message: 'The POS/PMS no longer knows this bill',
+    };
   }
   if (bill.status !== 'open') {
-    return { action: 'attention', reason: 'bill_closed', message: 'The bill was closed at the POS/PMS before the payment reached it' };
+    return {
+      action: 'attention',
+      reason: 'bill_closed',
+      message: 'The bill was closed at the POS/PMS before the payment reached it',
+    };
   }
   const due = bill.amountDue;
   if (!due.isPositive()) {
     return { action: 'attention', reason: 'nothing_due', message: 'Nothing is due on the bill any more' };
   }
   const comparison = payment.compare(due);
-  if (comparison === 0) return { action: 'apply', mode: 'close', amount: payment, excess: Money.zero(payment.currency) };
-  if (comparison < 0) return { action: 'apply', mode: 'prepayment', amount: payment, excess: Money.zero(payment.currency) };
+  if (comparison === 0)
+    return { action: 'apply', mode: 'close', amount: payment, excess: Money.zero(payment.currency) };
+  if (comparison < 0)
+    return { action: 'apply', mode: 'prepayment', amount: payment, excess: Money.zero(payment.currency) };
   return { action: 'apply', mode: 'close', amount: due, excess: payment.subtract(due) };
 }

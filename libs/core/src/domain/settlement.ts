@@ -2,12 +2,7 @@ import { Money } from './money';
 import { TransitionTable, assertTransition } from './state-machine';
 
 export type SettlementStatus =
-  | 'pending'
-  | 'in_flight'
-  | 'applied'
-  | 'unknown_outcome'
-  | 'needs_attention'
-  | 'resolved';
+  'pending' | 'in_flight' | 'applied' | 'unknown_outcome' | 'needs_attention' | 'resolved';
 
 // in_flight → unknown_outcome: the process holding it died or the POS call timed out; the next
 // attempt must read the POS back before sending anything again.
@@ -140,7 +135,12 @@ export class Settlement implements SettlementProps {
    * Try again later. `nothingWasSent` only when this attempt proved that nothing reached the POS/PMS
    * (the read-back found nothing and the new call was refused); otherwise the next attempt reads back first.
    */
-  retryLater(error: SettlementError, nextAttemptAt: Date, now: Date, options: { nothingWasSent: boolean }): void {
+  retryLater(
+    error: SettlementError,
+    nextAttemptAt: Date,
+    now: Date,
+    options: { nothingWasSent: boolean },
+  ): void {
     this.move('pending', now);
     this.lastError = error;
     this.nextAttemptAt = nextAttemptAt;

@@ -59,7 +59,10 @@ export class UpstreamRejectedError extends UpstreamError {
   readonly retryable = false;
   readonly vendorCode?: string;
   readonly fields: RejectedField[];
-  constructor(message: string, options: UpstreamErrorOptions & { vendorCode?: string; fields?: RejectedField[] }) {
+  constructor(
+    message: string,
+    options: UpstreamErrorOptions & { vendorCode?: string; fields?: RejectedField[] },
+  ) {
     super(message, {
       ...options,
       metadata: { ...options.metadata, vendorCode: options.vendorCode, fields: options.fields ?? [] },
@@ -103,7 +106,11 @@ export type PosFailureReason =
   | 'auth'
   | 'rejected';
 
-const RETRYABLE_POS_REASONS: ReadonlySet<PosFailureReason> = new Set(['locked', 'night_audit', 'retry_later']);
+const RETRYABLE_POS_REASONS: ReadonlySet<PosFailureReason> = new Set([
+  'locked',
+  'night_audit',
+  'retry_later',
+]);
 
 export class PosRejectedError extends UpstreamError {
   readonly code: string;

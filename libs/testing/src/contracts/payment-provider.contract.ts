@@ -9,17 +9,32 @@ export interface ProviderContractHarness {
   dispose(): Promise<void>;
 }
 
-const fiscal = { vatCode: 'RUS_VAT20', itemType: 'service', paymentType: 'full_payment', measure: 'шт', measureCode: '796' };
+const fiscal = {
+  vatCode: 'RUS_VAT20',
+  itemType: 'service',
+  paymentType: 'full_payment',
+  measure: 'шт',
+  measureCode: '796',
+};
 
 function lines(currency: string): BillLine[] {
   return [
-    { lineId: 'l1', sku: 'borsch', name: 'Борщ', quantity: Quantity.units(2), total: Money.of(90000, currency) },
+    {
+      lineId: 'l1',
+      sku: 'borsch',
+      name: 'Борщ',
+      quantity: Quantity.units(2),
+      total: Money.of(90000, currency),
+    },
     { lineId: 'l2', sku: 'tea', name: 'Чай', quantity: Quantity.units(1), total: Money.of(15050, currency) },
   ];
 }
 
 /** Every payment-provider adapter must pass this, the in-memory fake included. */
-export function describePaymentProviderContract(name: string, makeHarness: () => Promise<ProviderContractHarness>): void {
+export function describePaymentProviderContract(
+  name: string,
+  makeHarness: () => Promise<ProviderContractHarness>,
+): void {
   describe(`PaymentProvider contract: ${name}`, () => {
     let h: ProviderContractHarness;
     let seq = 0;
@@ -88,8 +103,12 @@ export function describePaymentProviderContract(name: string, makeHarness: () =>
       expect(notification.status).toBe('completed');
       expect(notification.amount.minor).toBe(105050);
       expect(notification.isTest).toBe(false);
-      const tampered = Buffer.from(signed.rawBody.toString('utf8').replace('1050.5', '1.5').replace('105050', '150'));
-      expect(() => h.provider.verifyNotification(tampered, signed.headers)).toThrow(NotificationRejectedError);
+      const tampered = Buffer.from(
+        signed.rawBody.toString('utf8').replace('1050.5', '1.5').replace('105050', '150'),
+      );
+      expect(() => h.provider.verifyNotification(tampered, signed.headers)).toThrow(
+        NotificationRejectedError,
+      );
       expect(() => h.provider.verifyNotification(signed.rawBody, {})).toThrow(NotificationRejectedError);
     });
 

@@ -17,7 +17,10 @@ export interface PosContractHarness {
  * Every POS/PMS adapter must pass this, the in-memory fake included, so the fake cannot drift from
  * the real thing the bridge is tested against.
  */
-export function describePosAdapterContract(name: string, makeHarness: () => Promise<PosContractHarness>): void {
+export function describePosAdapterContract(
+  name: string,
+  makeHarness: () => Promise<PosContractHarness>,
+): void {
   describe(`PosAdapter contract: ${name}`, () => {
     let h: PosContractHarness;
     beforeEach(async () => {

@@ -68,14 +68,23 @@ export class FakePaymentProvider extends PaymentProvider {
   async createLink(request: CreateLinkRequest): Promise<CreatedLink> {
     this.calls.create += 1;
     const fault = this.faults.shift();
-    if (fault?.kind === 'unavailable') throw new UpstreamUnavailableError('Fake provider down', { upstream: 'fake', operation: 'create' });
+    if (fault?.kind === 'unavailable')
+      throw new UpstreamUnavailableError('Fake provider down', { upstream: 'fake', operation: 'create' });
     if (fault?.kind === 'reject') {
-      throw new UpstreamRejectedError('Fake provider refused', { upstream: 'fake', operation: 'create', vendorCode: fault.vendorCode });
+      throw new UpstreamRejectedError('Fake provider refused', {
+        upstream: 'fake',
+        operation: 'create',
+        vendorCode: fault.vendorCode,
+      });
     }
     const existing = [...this.orders.values()].find((o) => o.merchantOrderId === request.merchantOrderId);
     if (existing) return { order: this.copy(existing), recovered: true };
     if (!request.amount.isPositive() || request.lines.length === 0) {
-      throw new UpstreamRejectedError('Empty order', { upstream: 'fake', operation: 'create', vendorCode: 'wrong_total_amount' });
+      throw new UpstreamRejectedError('Empty order', {
+        upstream: 'fake',
+        operation: 'create',
+        vendorCode: 'wrong_total_amount',
+      });
     }
     const providerOrderId = randomUUID();
     const order: FakeOrder = {
@@ -93,7 +102,10 @@ export class FakePaymentProvider extends PaymentProvider {
     this.orders.set(providerOrderId, order);
     if (fault?.kind === 'outcome_unknown') {
       if (!fault.created) this.orders.delete(providerOrderId);
-      throw new UpstreamOutcomeUnknownError('Fake provider did not answer', { upstream: 'fake', operation: 'create' });
+      throw new UpstreamOutcomeUnknownError('Fake provider did not answer', {
+        upstream: 'fake',
+        operation: 'create',
+      });
     }
     if (fault?.kind === 'timeout_after_create') {
       // The contract says createLink recovers by merchantOrderId after a lost answer.
@@ -125,9 +137,18 @@ export class FakePaymentProvider extends PaymentProvider {
     const order = this.order(request.providerOrderId);
     const existing = order.refunds.find((r) => r.refundId === request.refundId);
     if (existing) {
-      throw new UpstreamRejectedError('Refund id already used', { upstream: 'fake', operation: 'refund', vendorCode: 'merchant_order_id_duplicate' });
+      throw new UpstreamRejectedError('Refund id already used', {
+        upstream: 'fake',
+        operation: 'refund',
+        vendorCode: 'merchant_order_id_duplicate',
+      });
     }
-    const refund: ProviderRefund = { refundId: request.refundId, providerRefundId: randomUUID(), amount: request.amount, status: 'completed' };
+    const refund: ProviderRefund = {
+      refundId: request.refundId,
+      providerRefundId: randomUUID(),
+      amount: request.amount,
+      status: 'completed',
+    };
     order.refunds.push(refund);
     return refund;
   }
@@ -152,7 +173,11 @@ export class FakePaymentProvider extends PaymentProvider {
       throw new NotificationRejectedError('malformed', 'Not JSON');
     }
     const body = parsed as Record<string, unknown>;
-    if (typeof body.id !== 'string' || typeof body.amountMinor !== 'number' || typeof body.currency !== 'string') {
+    if (
+      typeof body.id !== 'string' ||
+      typeof body.amountMinor !== 'number' ||
+      typeof body.currency !== 'string'
+    ) {
       throw new NotificationRejectedError('malformed', 'Missing fields');
     }
     const rawStatus = String(body.status);
@@ -214,7 +239,12 @@ export class FakePaymentProvider extends PaymentProvider {
 
   private order(providerOrderId: string): FakeOrder {
     const order = this.orders.get(providerOrderId);
-    if (!order) throw new UpstreamRejectedError('Unknown order', { upstream: 'fake', operation: 'get', vendorCode: 'not_found' });
+    if (!order)
+      throw new UpstreamRejectedError('Unknown order', {
+        upstream: 'fake',
+        operation: 'get',
+        vendorCode: 'not_found',
+      });
     return order;
   }
 

@@ -101,7 +101,8 @@ export class FakePos extends PosAdapter {
   /** How many times the POS took a payment of this bridge payment id: must never exceed 1. */
   timesApplied(paymentId: string): number {
     let count = 0;
-    for (const order of this.orders.values()) count += order.payments.filter((p) => p.paymentId === paymentId).length;
+    for (const order of this.orders.values())
+      count += order.payments.filter((p) => p.paymentId === paymentId).length;
     return count;
   }
 
@@ -151,20 +152,40 @@ export class FakePos extends PosAdapter {
     if (fault?.kind === 'unavailable') throw this.unavailable('apply');
     if (fault?.kind === 'timeout_before_apply') throw this.timeout();
     if (fault?.kind === 'reject') {
-      throw new PosRejectedError(fault.reason, `Fake POS refused: ${fault.reason}`, { upstream: 'fake', operation: 'apply' });
+      throw new PosRejectedError(fault.reason, `Fake POS refused: ${fault.reason}`, {
+        upstream: 'fake',
+        operation: 'apply',
+      });
     }
     const order = this.orders.get(command.bill.externalId);
-    if (!order) throw new PosRejectedError('not_found', 'No such order', { upstream: 'fake', operation: 'apply' });
-    if (order.status !== 'open') throw new PosRejectedError('bill_closed', 'Order is closed', { upstream: 'fake', operation: 'apply' });
-    if (order.locked) throw new PosRejectedError('locked', 'Order is locked by a station', { upstream: 'fake', operation: 'apply' });
+    if (!order)
+      throw new PosRejectedError('not_found', 'No such order', { upstream: 'fake', operation: 'apply' });
+    if (order.status !== 'open')
+      throw new PosRejectedError('bill_closed', 'Order is closed', { upstream: 'fake', operation: 'apply' });
+    if (order.locked)
+      throw new PosRejectedError('locked', 'Order is locked by a station', {
+        upstream: 'fake',
+        operation: 'apply',
+      });
     const due = this.total(order).subtract(this.paid(order));
     if (command.mode === 'close' && !command.amount.equals(due)) {
-      throw new PosRejectedError('amount_mismatch', 'Payment must equal the amount due', { upstream: 'fake', operation: 'apply' });
+      throw new PosRejectedError('amount_mismatch', 'Payment must equal the amount due', {
+        upstream: 'fake',
+        operation: 'apply',
+      });
     }
     if (command.mode === 'prepayment' && !command.amount.lessThan(due)) {
-      throw new PosRejectedError('amount_mismatch', 'A prepayment must leave something due', { upstream: 'fake', operation: 'apply' });
+      throw new PosRejectedError('amount_mismatch', 'A prepayment must leave something due', {
+        upstream: 'fake',
+        operation: 'apply',
+      });
     }
-    const applied = { externalRef: randomUUID(), amount: command.amount, mode: command.mode, paymentId: command.paymentId };
+    const applied = {
+      externalRef: randomUUID(),
+      amount: command.amount,
+      mode: command.mode,
+      paymentId: command.paymentId,
+    };
     order.payments.push(applied);
     if (command.mode === 'close') order.status = 'closed';
     this.touch(order);
@@ -181,7 +202,10 @@ export class FakePos extends PosAdapter {
       (p) => p.paymentId === query.paymentId && !query.excludeExternalRefs.includes(p.externalRef),
     );
     return match
-      ? { status: 'found', payment: { externalRef: match.externalRef, amount: match.amount, mode: match.mode } }
+      ? {
+          status: 'found',
+          payment: { externalRef: match.externalRef, amount: match.amount, mode: match.mode },
+        }
       : { status: 'not_found' };
   }
 
@@ -244,6 +268,9 @@ export class FakePos extends PosAdapter {
   }
 
   private timeout(): UpstreamOutcomeUnknownError {
-    return new UpstreamOutcomeUnknownError('Fake POS did not answer', { upstream: 'fake', operation: 'apply' });
+    return new UpstreamOutcomeUnknownError('Fake POS did not answer', {
+      upstream: 'fake',
+      operation: 'apply',
+    });
   }
 }

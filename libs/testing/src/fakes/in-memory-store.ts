@@ -52,13 +52,19 @@ class MemoryBills extends BillRepository {
     return b ? copyBill(b) : null;
   }
   async findByExternalId(siteId: string, externalId: string): Promise<Bill | null> {
-    for (const b of this.t().bills.values()) if (b.siteId === siteId && b.externalId === externalId) return copyBill(b);
+    for (const b of this.t().bills.values())
+      if (b.siteId === siteId && b.externalId === externalId) return copyBill(b);
     return null;
   }
   async listOpenVersions(siteId: string): Promise<OpenBillVersion[]> {
     return [...this.t().bills.values()]
       .filter((b) => b.siteId === siteId && b.status === 'open')
-      .map((b) => ({ id: b.id, externalId: b.externalId, externalVersion: b.externalVersion, lastSeenAt: b.lastSeenAt }));
+      .map((b) => ({
+        id: b.id,
+        externalId: b.externalId,
+        externalVersion: b.externalVersion,
+        lastSeenAt: b.lastSeenAt,
+      }));
   }
   async findOpenByTable(siteId: string, tableCode: string): Promise<Bill[]> {
     return [...this.t().bills.values()]
@@ -212,7 +218,9 @@ class MemorySettlements extends SettlementRepository {
   }
   async list(filter: { siteId?: string; statuses?: SettlementStatus[] }, p: Page): Promise<Settlement[]> {
     const rows = this.all().filter(
-      (x) => (!filter.siteId || x.siteId === filter.siteId) && (!filter.statuses || filter.statuses.includes(x.status)),
+      (x) =>
+        (!filter.siteId || x.siteId === filter.siteId) &&
+        (!filter.statuses || filter.statuses.includes(x.status)),
     );
     return page(rows, p).map(copySettlement);
   }
@@ -235,7 +243,9 @@ class MemorySettlements extends SettlementRepository {
   }
   async listExpiredLeases(now: Date, limit: number): Promise<Settlement[]> {
     return this.all()
-      .filter((x) => x.status === 'in_flight' && x.leaseExpiresAt && x.leaseExpiresAt.getTime() < now.getTime())
+      .filter(
+        (x) => x.status === 'in_flight' && x.leaseExpiresAt && x.leaseExpiresAt.getTime() < now.getTime(),
+      )
       .slice(0, limit)
       .map(copySettlement);
   }
@@ -277,7 +287,10 @@ class MemoryEvents extends EventLog {
   async listByBill(billId: string): Promise<StoredAuditEvent[]> {
     return this.t().events.filter((e) => e.billId === billId);
   }
-  async list(filter: { siteId?: string; types?: string[]; since?: Date }, p: Page): Promise<StoredAuditEvent[]> {
+  async list(
+    filter: { siteId?: string; types?: string[]; since?: Date },
+    p: Page,
+  ): Promise<StoredAuditEvent[]> {
     const rows = this.t().events.filter(
       (e) =>
         (!filter.siteId || e.siteId === filter.siteId) &&
@@ -359,7 +372,14 @@ export class InMemoryStore extends Store {
   async ping(): Promise<void> {}
 
   /** Everything stored, for assertions. */
-  dump(): { bills: Bill[]; links: PaymentLink[]; payments: Payment[]; settlements: Settlement[]; events: StoredAuditEvent[]; inbox: InboxEntry[] } {
+  dump(): {
+    bills: Bill[];
+    links: PaymentLink[];
+    payments: Payment[];
+    settlements: Settlement[];
+    events: StoredAuditEvent[];
+    inbox: InboxEntry[];
+  } {
     return {
       bills: [...this.tables.bills.values()].map(copyBill),
       links: [...this.tables.links.values()].map(copyLink),

@@ -85,15 +85,38 @@ describe('payment flow through the core use cases', () => {
     const { link } = await openTableAndIssueLink(tb);
     const signed = tb.provider.pay(link.providerOrderId!);
     const before = tb.store.dump();
-    const forged = await deliver(tb, { rawBody: signed.rawBody, headers: { 'x-fake-signature': '00'.repeat(32) } });
+    const forged = await deliver(tb, {
+      rawBody: signed.rawBody,
+      headers: { 'x-fake-signature': '00'.repeat(32) },
+    });
     expect(forged.outcome).toMatchObject({ kind: 'rejected', reason: 'signature' });
-    const wrongAmount = await deliver(tb, tb.provider.notificationFor({ ...(await tb.provider.getOrder(link.providerOrderId!)), amount: Money.of(1, 'RUB') }));
+    const wrongAmount = await deliver(
+      tb,
+      tb.provider.notificationFor({
+        ...(await tb.provider.getOrder(link.providerOrderId!)),
+        amount: Money.of(1, 'RUB'),
+      }),
+    );
     expect(wrongAmount.outcome).toMatchObject({ kind: 'rejected', reason: 'amount_mismatch' });
-    const otherMerchant = await deliver(tb, tb.provider.notificationFor(await tb.provider.getOrder(link.providerOrderId!), { merchantId: 'someone-else' }));
+    const otherMerchant = await deliver(
+      tb,
+      tb.provider.notificationFor(await tb.provider.getOrder(link.providerOrderId!), {
+        merchantId: 'someone-else',
+      }),
+    );
     expect(otherMerchant.outcome).toMatchObject({ kind: 'rejected', reason: 'merchant_mismatch' });
-    const unknown = await deliver(tb, tb.provider.notificationFor(await tb.provider.getOrder(link.providerOrderId!), { id: 'nope', merchantOrderId: 'nope' }));
+    const unknown = await deliver(
+      tb,
+      tb.provider.notificationFor(await tb.provider.getOrder(link.providerOrderId!), {
+        id: 'nope',
+        merchantOrderId: 'nope',
+      }),
+    );
     expect(unknown.outcome).toMatchObject({ kind: 'rejected', reason: 'unknown_order' });
-    const test = await deliver(tb, tb.provider.notificationFor(await tb.provider.getOrder(link.providerOrderId!), { id: 'test' }));
+    const test = await deliver(
+      tb,
+      tb.provider.notificationFor(await tb.provider.getOrder(link.providerOrderId!), { id: 'test' }),
+    );
     expect(test.outcome.kind).toBe('test');
     expect(tb.store.dump()).toEqual(before);
   });
@@ -193,7 +216,12 @@ describe('payment flow through the core use cases', () => {
   it('takes over a settlement whose worker died mid-call, reading back first', async () => {
     const { externalId, link } = await openTableAndIssueLink(tb);
     await deliver(tb, tb.provider.pay(link.providerOrderId!));
-    const [claimed] = await tb.store.settlements.claimDue('dead-worker', tb.policy.leaseMs, tb.clock.now(), 10);
+    const [claimed] = await tb.store.settlements.claimDue(
+      'dead-worker',
+      tb.policy.leaseMs,
+      tb.clock.now(),
+      10,
+    );
     claimed.markSending('close', claimed.amount, tb.clock.now());
     await tb.store.settlements.update(claimed);
     tb.clock.advance(tb.policy.leaseMs + 1);
@@ -277,6 +305,8 @@ describe('payment flow through the core use cases', () => {
     const externalId = tb.pos.openOrder('8', [{ name: 'Чай', priceMinor: 20000 }]);
     tb.pos.closeAtPos(externalId);
     const bill = await tb.useCases.refresh.execute({ siteId: tb.site.id, externalId });
-    await expect(tb.useCases.issue.execute({ billId: bill!.id })).rejects.toMatchObject({ code: 'BILL.NOT_PAYABLE' });
+    await expect(tb.useCases.issue.execute({ billId: bill!.id })).rejects.toMatchObject({
+      code: 'BILL.NOT_PAYABLE',
+    });
   });
 });

@@ -40,13 +40,19 @@ export class AcceptPaymentNotification {
     const { notification, siteId } = input;
     const site = this.sites.get(siteId);
     if (notification.merchantId !== site.merchantId) {
-      return { kind: 'rejected', reason: 'merchant_mismatch', message: 'The notification is for another merchant' };
+      return {
+        kind: 'rejected',
+        reason: 'merchant_mismatch',
+        message: 'The notification is for another merchant',
+      };
     }
     if (notification.isTest) return { kind: 'test' };
 
     const link =
       (await this.store.links.findByProviderOrderId(notification.providerOrderId)) ??
-      (notification.merchantOrderId ? await this.store.links.findByMerchantOrderId(notification.merchantOrderId) : null);
+      (notification.merchantOrderId
+        ? await this.store.links.findByMerchantOrderId(notification.merchantOrderId)
+        : null);
     if (!link || link.siteId !== siteId) {
       return { kind: 'rejected', reason: 'unknown_order', message: 'No payment link matches this order' };
     }
@@ -66,7 +72,8 @@ export class AcceptPaymentNotification {
         notification.status === 'completed'
           ? await this.recordPayment(input, link)
           : await this.recordStatusChange(input, link);
-      if (outcome.kind === 'accepted' && notification.status === 'completed') this.settlementSignal.notifyPending();
+      if (outcome.kind === 'accepted' && notification.status === 'completed')
+        this.settlementSignal.notifyPending();
       return outcome;
     } catch (error) {
       if (error instanceof DuplicateRecordError) return { kind: 'duplicate' };
@@ -74,7 +81,10 @@ export class AcceptPaymentNotification {
     }
   }
 
-  private async recordPayment(input: AcceptPaymentNotificationInput, linkAsRead: PaymentLink): Promise<NotificationOutcome> {
+  private async recordPayment(
+    input: AcceptPaymentNotificationInput,
+    linkAsRead: PaymentLink,
+  ): Promise<NotificationOutcome> {
     const { notification } = input;
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
@@ -157,7 +167,12 @@ export class AcceptPaymentNotification {
       const now = this.clock.now();
       if (!(await this.addToInbox(tx, input, now))) return { kind: 'duplicate' } as const;
       const link = (await tx.links.findById(linkAsRead.id)) ?? linkAsRead;
-      const target = notification.status === 'canceled' ? 'canceled' : notification.status === 'expired' ? 'expired' : null;
+      const target =
+        notification.status === 'canceled'
+          ? 'canceled'
+          : notification.status === 'expired'
+            ? 'expired'
+            : null;
       if (target && link.canMoveTo(target)) {
         if (target === 'canceled') link.cancel(now, 'canceled at the provider');
         else link.expire(now);

@@ -46,7 +46,8 @@ export class IssuePaymentLink {
 
   async execute(input: IssuePaymentLinkInput): Promise<IssuedLink> {
     let bill = await this.store.bills.findById(input.billId);
-    if (!bill) throw new BillNotFoundError(`Bill ${input.billId} not found`, { metadata: { billId: input.billId } });
+    if (!bill)
+      throw new BillNotFoundError(`Bill ${input.billId} not found`, { metadata: { billId: input.billId } });
     if (input.refresh) {
       bill = (await this.refreshBill.execute({ siteId: bill.siteId, externalId: bill.externalId })) ?? bill;
     }
@@ -69,15 +70,19 @@ export class IssuePaymentLink {
     const now = this.clock.now();
     if (live.status === 'creating') {
       if (now.getTime() - live.createdAt.getTime() < ABANDONED_CREATE_MS) {
-        throw new UpstreamUnavailableError('A payment link for this bill is being created; try again in a moment', {
-          upstream: 'bridge',
-          operation: 'issueLink',
-          retryAfterMs: 1_000,
-        });
+        throw new UpstreamUnavailableError(
+          'A payment link for this bill is being created; try again in a moment',
+          {
+            upstream: 'bridge',
+            operation: 'issueLink',
+            retryAfterMs: 1_000,
+          },
+        );
       }
       await this.resolver.resolveAbandoned(live);
       const resolved = await this.store.links.findById(live.id);
-      if (resolved && resolved.status === 'active' && resolved.billFingerprint === bill.fingerprint) return resolved;
+      if (resolved && resolved.status === 'active' && resolved.billFingerprint === bill.fingerprint)
+        return resolved;
       if (resolved?.status === 'active') await this.retire(resolved, 'bill_changed');
       return null;
     }
@@ -111,7 +116,12 @@ export class IssuePaymentLink {
       billVersion: bill.externalVersion,
       billFingerprint: bill.fingerprint,
       attempt,
-      merchantOrderId: PaymentLink.merchantOrderIdFor(bill.siteId, bill.externalId, bill.externalVersion, attempt),
+      merchantOrderId: PaymentLink.merchantOrderIdFor(
+        bill.siteId,
+        bill.externalId,
+        bill.externalVersion,
+        attempt,
+      ),
       amount: bill.amountDue,
       status: 'creating',
       expiresAt: new Date(now.getTime() + site.linkLifetimeMinutes * 60_000),
@@ -128,12 +138,15 @@ export class IssuePaymentLink {
       // Another request created the bill's live link a moment ago: use it.
       const winner = await this.store.links.findLiveByBill(bill.id);
       if (winner?.status === 'active') return { link: winner, bill, reused: true };
-      throw new UpstreamUnavailableError('A payment link for this bill is being created; try again in a moment', {
-        upstream: 'bridge',
-        operation: 'issueLink',
-        retryAfterMs: 1_000,
-        cause: error,
-      });
+      throw new UpstreamUnavailableError(
+        'A payment link for this bill is being created; try again in a moment',
+        {
+          upstream: 'bridge',
+          operation: 'issueLink',
+          retryAfterMs: 1_000,
+          cause: error,
+        },
+      );
     }
 
     try {
@@ -152,10 +165,16 @@ export class IssuePaymentLink {
       const paymentUrl = created.order.paymentUrl;
       await this.store.transaction(async (tx) => {
         const at = this.clock.now();
-        link.activate({ providerOrderId: created.order.providerOrderId, paymentUrl, expiresAt: created.order.expiresAt }, at);
+        link.activate(
+          { providerOrderId: created.order.providerOrderId, paymentUrl, expiresAt: created.order.expiresAt },
+          at,
+        );
         await tx.links.update(link);
         await tx.events.append(
-          linkEvent(link, 'link.active', at, { providerOrderId: link.providerOrderId, recovered: created.recovered }),
+          linkEvent(link, 'link.active', at, {
+            providerOrderId: link.providerOrderId,
+            recovered: created.recovered,
+          }),
         );
       });
       return { link, bill, reused: false };
@@ -169,7 +188,10 @@ export class IssuePaymentLink {
           await tx.events.append(linkEvent(link, 'link.failed', at, { error: describeError(error) }));
         });
       }
-      this.logger.warn({ billId: bill.id, linkId: link.id, err: describeError(error) }, 'Payment link not created');
+      this.logger.warn(
+        { billId: bill.id, linkId: link.id, err: describeError(error) },
+        'Payment link not created',
+      );
       throw error;
     }
   }

@@ -22,7 +22,10 @@ export class ResolveSettlement {
       found.resolveByOperator(input.operator, input.comment, now);
       await tx.settlements.update(found);
       await tx.events.append(
-        settlementEvent(found, 'settlement.resolved', now, { operator: input.operator, comment: input.comment }),
+        settlementEvent(found, 'settlement.resolved', now, {
+          operator: input.operator,
+          comment: input.comment,
+        }),
       );
       return found;
     });

@@ -27,7 +27,9 @@ export class RetrySettlement {
       const now = this.clock.now();
       found.retryByOperator(now);
       await tx.settlements.update(found);
-      await tx.events.append(settlementEvent(found, 'settlement.retry_requested', now, { operator: input.operator }));
+      await tx.events.append(
+        settlementEvent(found, 'settlement.retry_requested', now, { operator: input.operator }),
+      );
       return found;
     });
     this.signal.notifyPending();

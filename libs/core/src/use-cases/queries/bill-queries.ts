@@ -32,7 +32,8 @@ export class GetBillDetails {
 
   async execute(input: { billId: string }): Promise<BillDetails> {
     const bill = await this.store.bills.findById(input.billId);
-    if (!bill) throw new BillNotFoundError(`Bill ${input.billId} not found`, { metadata: { billId: input.billId } });
+    if (!bill)
+      throw new BillNotFoundError(`Bill ${input.billId} not found`, { metadata: { billId: input.billId } });
     const [links, payments, settlements, events] = await Promise.all([
       this.store.links.listByBill(bill.id),
       this.store.payments.listByBill(bill.id),

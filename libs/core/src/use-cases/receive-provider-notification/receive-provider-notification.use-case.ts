@@ -54,7 +54,10 @@ export class ReceiveProviderNotification {
       }
     }
     if (outcome.kind === 'rejected') {
-      this.logger.warn({ siteId: input.siteId, reason: outcome.reason, channel: input.channel }, outcome.message);
+      this.logger.warn(
+        { siteId: input.siteId, reason: outcome.reason, channel: input.channel },
+        outcome.message,
+      );
     }
     return { outcome, reply: provider.formatNotificationReply(outcome) };
   }

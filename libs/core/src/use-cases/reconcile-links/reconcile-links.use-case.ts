@@ -44,7 +44,9 @@ export class ReconcileLinks {
   ) {}
 
   async execute(input: ReconcileLinksInput): Promise<ReconcileReport> {
-    const run = await this.jobLock.tryRun(`reconcile-links:${input.siteId}`, 120_000, () => this.reconcile(input));
+    const run = await this.jobLock.tryRun(`reconcile-links:${input.siteId}`, 120_000, () =>
+      this.reconcile(input),
+    );
     return run.ran ? run.result : { ran: false, polled: 0, canceled: 0, resolved: 0, retired: 0, errors: 0 };
   }
 
@@ -60,7 +62,11 @@ export class ReconcileLinks {
       }
     };
 
-    const superseded = await this.store.links.listByStatus(['superseded'], { siteId: input.siteId }, { limit: BATCH });
+    const superseded = await this.store.links.listByStatus(
+      ['superseded'],
+      { siteId: input.siteId },
+      { limit: BATCH },
+    );
     for (const link of superseded) {
       await guard(link, async () => {
         await this.canceller.cancel(link);

@@ -35,13 +35,25 @@ export class ProcessDueSettlements {
   ) {}
 
   async execute(input: ProcessDueSettlementsInput): Promise<ProcessedSettlements> {
-    const claimed = await this.store.settlements.claimDue(input.owner, this.policy.leaseMs, this.clock.now(), this.policy.batchSize);
-    const result: ProcessedSettlements = { claimed: claimed.length, applied: 0, retrying: 0, unknown: 0, needsAttention: 0 };
+    const claimed = await this.store.settlements.claimDue(
+      input.owner,
+      this.policy.leaseMs,
+      this.clock.now(),
+      this.policy.batchSize,
+    );
+    const result: ProcessedSettlements = {
+      claimed: claimed.length,
+      applied: 0,
+      retrying: 0,
+      unknown: 0,
+      needsAttention: 0,
+    };
     if (claimed.length === 0) return result;
 
     // Two payments of one bill must not race each other at the POS: each bill's settlements go in order.
     const byBill = new Map<string, Settlement[]>();
-    for (const settlement of claimed) byBill.set(settlement.billId, [...(byBill.get(settlement.billId) ?? []), settlement]);
+    for (const settlement of claimed)
+      byBill.set(settlement.billId, [...(byBill.get(settlement.billId) ?? []), settlement]);
 
     const refreshed = new Map<string, { siteId: string; externalId: string }>();
     await mapWithConcurrency([...byBill.values()], this.policy.concurrency, async (group) => {

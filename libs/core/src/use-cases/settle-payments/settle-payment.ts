@@ -56,18 +56,27 @@ export class SettlePayment {
 
       const snapshot = await adapter.getBill(ref);
       const payment = await this.store.payments.findById(settlement.paymentId);
-      if (!payment) throw new Error(`Payment ${settlement.paymentId} of settlement ${settlement.id} is missing`);
+      if (!payment)
+        throw new Error(`Payment ${settlement.paymentId} of settlement ${settlement.id} is missing`);
       const decision = decideSettlement(payment.amount, snapshot);
       if (decision.action === 'attention') {
-        return await this.toAttention(settlement, decision.reason, { code: `SETTLEMENT.${decision.reason.toUpperCase()}`, message: decision.message }, payment.amount);
+        return await this.toAttention(
+          settlement,
+          decision.reason,
+          { code: `SETTLEMENT.${decision.reason.toUpperCase()}`, message: decision.message },
+          payment.amount,
+        );
       }
 
       settlement.markSending(decision.mode, decision.amount, this.clock.now());
-      await this.save(settlement, settlementEvent(settlement, 'settlement.sending', this.clock.now(), {
-        mode: decision.mode,
-        amount: decision.amount.toJSON(),
-        billVersion: snapshot?.externalVersion,
-      }));
+      await this.save(
+        settlement,
+        settlementEvent(settlement, 'settlement.sending', this.clock.now(), {
+          mode: decision.mode,
+          amount: decision.amount.toJSON(),
+          billVersion: snapshot?.externalVersion,
+        }),
+      );
       sentThisAttempt = true;
       const applied = await adapter.applyPayment({
         bill: ref,
@@ -105,14 +114,26 @@ export class SettlePayment {
     );
     if (lookup.status === 'found') return lookup.payment;
     if (lookup.status === 'not_found') return null;
-    await this.toAttention(settlement, 'outcome_undeterminable', { code: 'SETTLEMENT.UNDETERMINABLE', message: lookup.reason }, undefined);
+    await this.toAttention(
+      settlement,
+      'outcome_undeterminable',
+      { code: 'SETTLEMENT.UNDETERMINABLE', message: lookup.reason },
+      undefined,
+    );
     return 'undeterminable';
   }
 
-  private async finishApplied(settlement: Settlement, applied: AppliedPosPayment, how: 'applied' | 'read_back'): Promise<Settlement> {
+  private async finishApplied(
+    settlement: Settlement,
+    applied: AppliedPosPayment,
+    how: 'applied' | 'read_back',
+  ): Promise<Settlement> {
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
-      settlement.markApplied({ externalRef: applied.externalRef, appliedAmount: applied.amount, mode: applied.mode }, now);
+      settlement.markApplied(
+        { externalRef: applied.externalRef, appliedAmount: applied.amount, mode: applied.mode },
+        now,
+      );
       await tx.settlements.update(settlement);
       const events: AuditEvent[] = [
         settlementEvent(settlement, 'settlement.applied', now, {
@@ -129,7 +150,9 @@ export class SettlePayment {
         if (excess.isPositive() && payment.excessStatus === 'none') {
           payment.recordExcess(excess, now);
           await tx.payments.update(payment);
-          events.push(paymentEvent(payment, 'payment.excess', now, { excess: excess.toJSON(), reason: 'overpaid' }));
+          events.push(
+            paymentEvent(payment, 'payment.excess', now, { excess: excess.toJSON(), reason: 'overpaid' }),
+          );
         }
       }
       await tx.events.append(...events);
@@ -147,13 +170,17 @@ export class SettlePayment {
       const now = this.clock.now();
       settlement.needsAttention(reason, error, now);
       await tx.settlements.update(settlement);
-      const events: AuditEvent[] = [settlementEvent(settlement, 'settlement.needs_attention', now, { reason, error })];
+      const events: AuditEvent[] = [
+        settlementEvent(settlement, 'settlement.needs_attention', now, { reason, error }),
+      ];
       if (unappliedAmount) {
         const payment = await tx.payments.findById(settlement.paymentId);
         if (payment && payment.excessStatus === 'none') {
           payment.recordExcess(unappliedAmount, now);
           await tx.payments.update(payment);
-          events.push(paymentEvent(payment, 'payment.excess', now, { excess: unappliedAmount.toJSON(), reason }));
+          events.push(
+            paymentEvent(payment, 'payment.excess', now, { excess: unappliedAmount.toJSON(), reason }),
+          );
         }
       }
       await tx.events.append(...events);
@@ -162,7 +189,11 @@ export class SettlePayment {
     });
   }
 
-  private async handleFailure(settlement: Settlement, error: unknown, sentThisAttempt: boolean): Promise<Settlement> {
+  private async handleFailure(
+    settlement: Settlement,
+    error: unknown,
+    sentThisAttempt: boolean,
+  ): Promise<Settlement> {
     if (error instanceof ConcurrentModificationError) {
       this.logger.warn({ settlementId: settlement.id }, 'Settlement was taken over by another worker');
       return settlement;
@@ -177,7 +208,10 @@ export class SettlePayment {
       error instanceof UpstreamTlsError;
     if (sentThisAttempt && !certainlyNotApplied) {
       settlement.markOutcomeUnknown(described, new Date(now.getTime() + this.policy.readBackDelayMs), now);
-      await this.save(settlement, settlementEvent(settlement, 'settlement.unknown_outcome', now, { error: described }));
+      await this.save(
+        settlement,
+        settlementEvent(settlement, 'settlement.unknown_outcome', now, { error: described }),
+      );
       return settlement;
     }
     if (error instanceof PosRejectedError) {
@@ -191,15 +225,22 @@ export class SettlePayment {
     }
     if (settlement.attempts >= this.policy.maxAttempts) {
       const reason: AttentionReason =
-        error instanceof PosRejectedError && error.reason === 'amount_mismatch' ? 'amount_mismatch' : 'attempts_exhausted';
+        error instanceof PosRejectedError && error.reason === 'amount_mismatch'
+          ? 'amount_mismatch'
+          : 'attempts_exhausted';
       return this.toAttention(settlement, reason, described, undefined);
     }
     const retryAfterMs =
       (error instanceof PosRejectedError || isRetryAfterCarrier(error)) && error.retryAfterMs !== undefined
         ? error.retryAfterMs
         : this.policy.delayFor(settlement.attempts);
-    settlement.retryLater(described, new Date(now.getTime() + retryAfterMs), now, { nothingWasSent: sentThisAttempt });
-    await this.save(settlement, settlementEvent(settlement, 'settlement.retry', now, { error: described, retryInMs: retryAfterMs }));
+    settlement.retryLater(described, new Date(now.getTime() + retryAfterMs), now, {
+      nothingWasSent: sentThisAttempt,
+    });
+    await this.save(
+      settlement,
+      settlementEvent(settlement, 'settlement.retry', now, { error: described, retryInMs: retryAfterMs }),
+    );
     return settlement;
   }
 

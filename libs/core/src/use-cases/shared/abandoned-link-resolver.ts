@@ -24,7 +24,11 @@ export class AbandonedLinkResolver {
       const now = this.clock.now();
       if (order && order.paymentUrl && (order.status === 'created' || order.status === 'completed')) {
         fresh.activate(
-          { providerOrderId: order.providerOrderId, paymentUrl: order.paymentUrl, expiresAt: order.expiresAt },
+          {
+            providerOrderId: order.providerOrderId,
+            paymentUrl: order.paymentUrl,
+            expiresAt: order.expiresAt,
+          },
           now,
         );
         await tx.links.update(fresh);

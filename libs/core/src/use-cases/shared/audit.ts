@@ -2,13 +2,24 @@ import { Bill } from '../../domain/bill';
 import { PaymentLink } from '../../domain/payment-link';
 import { Payment } from '../../domain/payment';
 import { Settlement } from '../../domain/settlement';
+import { UpstreamRejectedError } from '../../errors/upstream.errors';
 import { AuditEvent } from '../../ports/store.port';
 
-export function billEvent(bill: Bill, type: string, at: Date, data: Record<string, unknown> = {}): AuditEvent {
+export function billEvent(
+  bill: Bill,
+  type: string,
+  at: Date,
+  data: Record<string, unknown> = {},
+): AuditEvent {
   return { at, siteId: bill.siteId, type, billId: bill.id, data };
 }
 
-export function linkEvent(link: PaymentLink, type: string, at: Date, data: Record<string, unknown> = {}): AuditEvent {
+export function linkEvent(
+  link: PaymentLink,
+  type: string,
+  at: Date,
+  data: Record<string, unknown> = {},
+): AuditEvent {
   return {
     at,
     siteId: link.siteId,
@@ -19,7 +30,12 @@ export function linkEvent(link: PaymentLink, type: string, at: Date, data: Recor
   };
 }
 
-export function paymentEvent(payment: Payment, type: string, at: Date, data: Record<string, unknown> = {}): AuditEvent {
+export function paymentEvent(
+  payment: Payment,
+  type: string,
+  at: Date,
+  data: Record<string, unknown> = {},
+): AuditEvent {
   return {
     at,
     siteId: payment.siteId,
@@ -48,8 +64,24 @@ export function settlementEvent(
   };
 }
 
-export function describeError(error: unknown): { code: string; message: string } {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && error instanceof Error) {
+export interface DescribedError {
+  code: string;
+  message: string;
+  /** The fields a vendor named when it refused a request (Invoicebox 422). */
+  fields?: Array<{ name: string; code: string; message?: string }>;
+}
+
+export function describeError(error: unknown): DescribedError {
+  if (error instanceof UpstreamRejectedError && error.fields.length > 0) {
+    return { code: error.code, message: error.message, fields: error.fields };
+  }
+  if (
+    error &&
+    typeof error === 'object' &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error instanceof Error
+  ) {
     return { code: error.code, message: error.message };
   }
   if (error instanceof Error) return { code: 'INTERNAL', message: error.message };

@@ -41,12 +41,24 @@ export class BillUpdater {
       let changed: boolean;
 
       if (!snapshot) {
-        if (!previous || previous.status === 'gone') return { bill: previous, changed: false, superseded: [] };
-        bill = { ...previous, status: 'gone', closedAt: previous.closedAt ?? now, updatedAt: now, lastSeenAt: now };
+        if (!previous || previous.status === 'gone')
+          return { bill: previous, changed: false, superseded: [] };
+        bill = {
+          ...previous,
+          status: 'gone',
+          closedAt: previous.closedAt ?? now,
+          updatedAt: now,
+          lastSeenAt: now,
+        };
         changed = true;
         events.push(billEvent(bill, 'bill.gone', now));
       } else {
-        const result = billFromSnapshot(snapshot, { id: newId(), siteId, now, previous: previous ?? undefined });
+        const result = billFromSnapshot(snapshot, {
+          id: newId(),
+          siteId,
+          now,
+          previous: previous ?? undefined,
+        });
         bill = result.bill;
         changed = result.contentChanged || previous?.externalVersion !== bill.externalVersion;
         if (!previous) {
@@ -54,7 +66,12 @@ export class BillUpdater {
         } else if (bill.status === 'closed' && previous.status !== 'closed') {
           events.push(billEvent(bill, 'bill.closed', now, summary(bill)));
         } else if (result.contentChanged) {
-          events.push(billEvent(bill, 'bill.changed', now, { ...summary(bill), previousVersion: previous.externalVersion }));
+          events.push(
+            billEvent(bill, 'bill.changed', now, {
+              ...summary(bill),
+              previousVersion: previous.externalVersion,
+            }),
+          );
         }
       }
       await tx.bills.save(bill);
@@ -63,7 +80,11 @@ export class BillUpdater {
       const live = await tx.links.findLiveByBill(bill.id);
       if (live && live.status === 'active') {
         const reason =
-          bill.status !== 'open' ? 'bill_closed' : live.billFingerprint !== bill.fingerprint ? 'bill_changed' : undefined;
+          bill.status !== 'open'
+            ? 'bill_closed'
+            : live.billFingerprint !== bill.fingerprint
+              ? 'bill_changed'
+              : undefined;
         if (reason) {
           live.supersede(reason, now);
           await tx.links.update(live);

@@ -28,21 +28,33 @@ export class LinkCanceller {
     try {
       order = await this.providers.forSite(link.siteId).cancelLink(link.providerOrderId);
     } catch (error) {
-      this.logger.warn({ linkId: link.id, err: describeError(error) }, 'Cancel at the provider failed; reconciliation retries it');
-      await this.store.events.append(linkEvent(link, 'link.cancel_failed', this.clock.now(), { error: describeError(error) }));
+      this.logger.warn(
+        { linkId: link.id, err: describeError(error) },
+        'Cancel at the provider failed; reconciliation retries it',
+      );
+      await this.store.events.append(
+        linkEvent(link, 'link.cancel_failed', this.clock.now(), { error: describeError(error) }),
+      );
       return;
     }
     await this.applyProviderOrder(link, order, 'poll');
   }
 
   /** Brings a link in line with what the provider says about its order. */
-  async applyProviderOrder(link: PaymentLink, order: ProviderOrder, channel: 'poll' | 'replay'): Promise<void> {
+  async applyProviderOrder(
+    link: PaymentLink,
+    order: ProviderOrder,
+    channel: 'poll' | 'replay',
+  ): Promise<void> {
     if (order.status === 'completed') {
       await this.acceptNotification.execute({
         siteId: link.siteId,
         notification: notificationFromOrder(order),
         channel,
-        rawBody: JSON.stringify({ source: 'provider-order', order: { ...order, amount: order.amount.toJSON() } }),
+        rawBody: JSON.stringify({
+          source: 'provider-order',
+          order: { ...order, amount: order.amount.toJSON() },
+        }),
       });
       return;
     }

@@ -66,10 +66,18 @@ export class SyncSiteBills {
     }
     const disappeared = known.filter((k) => !listedIds.has(k.externalId)).map((k) => k.externalId);
 
-    const report: SyncReport = { ran: true, listed: listed.length, fetched: 0, changed: 0, closed: 0, failed: 0 };
+    const report: SyncReport = {
+      ran: true,
+      listed: listed.length,
+      fetched: 0,
+      changed: 0,
+      closed: 0,
+      failed: 0,
+    };
     await mapWithConcurrency([...toRead, ...disappeared], READ_CONCURRENCY, async (externalId) => {
       try {
-        const attributes = (await this.store.bills.findByExternalId(input.siteId, externalId))?.attributes ?? {};
+        const attributes =
+          (await this.store.bills.findByExternalId(input.siteId, externalId))?.attributes ?? {};
         const snapshot = await adapter.getBill({ externalId, attributes });
         report.fetched += 1;
         const update = await this.updater.apply(input.siteId, externalId, snapshot);
@@ -78,7 +86,10 @@ export class SyncSiteBills {
         await Promise.all(update.superseded.map((link) => this.canceller.cancel(link)));
       } catch (error) {
         report.failed += 1;
-        this.logger.warn({ siteId: input.siteId, externalId, err: describeError(error) }, 'Bill could not be synced');
+        this.logger.warn(
+          { siteId: input.siteId, externalId, err: describeError(error) },
+          'Bill could not be synced',
+        );
       }
     });
     return report;
