@@ -18,12 +18,16 @@ function build(project) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-function startSimulators() {
+function startSimulators(bridgeUrl) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/apps/simulators/main.js')], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(root, 'dist/apps/simulators/main.js'), '--bridge-url', bridgeUrl],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     child.once('exit', (code) => reject(new Error(`simulators exited with code ${code}`)));
     createInterface({ input: child.stdout }).once('line', (line) => {
       try {
@@ -41,14 +45,16 @@ async function main() {
   let simulators;
   if (demo) {
     build('simulators');
-    simulators = await startSimulators();
+    env.PORT = env.PORT || '3000';
+    env.BRIDGE_PUBLIC_URL = env.BRIDGE_PUBLIC_URL || `http://127.0.0.1:${env.PORT}`;
+    simulators = await startSimulators(env.BRIDGE_PUBLIC_URL);
     env.DEMO_RKEEPER_FINGERPRINT = simulators.info.rkeeperFingerprint;
     process.stdout.write(
       `\nNo config/bridge.yaml: running the DEMO (simulators + SQLite in ./data).\n` +
         `  r_keeper simulator control: ${simulators.info.rkeeperControl}\n` +
         `  Invoicebox sandbox:         ${simulators.info.invoicebox}\n` +
         `  printed slips:              ${simulators.info.printerJobs}/jobs\n` +
-        `  dashboard:                  http://127.0.0.1:${env.PORT ?? 3000}/  (token: ${env.BRIDGE_ADMIN_TOKEN ?? 'demo-admin-token-0000'})\n\n`,
+        `  dashboard:                  ${env.BRIDGE_PUBLIC_URL}/dashboard  (token: ${env.BRIDGE_ADMIN_TOKEN || 'demo-admin-token-0000'})\n\n`,
     );
   }
   const bridge = spawn(process.execPath, [join(root, 'dist/apps/bridge/main.js')], {

@@ -31,7 +31,7 @@ export interface LoadConfigOptions {
 /** The only reader of the configuration: the bridge, the CLI and the migrations all go through it. */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.env.BRIDGE_CONFIG;
+  const explicit = options.env.BRIDGE_CONFIG || undefined;
   const requested = explicit ?? DEFAULT_CONFIG_PATH;
   const requestedPath = isAbsolute(requested) ? requested : resolve(cwd, requested);
   let path = requestedPath;
