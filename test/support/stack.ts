@@ -66,6 +66,8 @@ export interface StackOptions {
   fias?: FiasStackOptions;
   /** A top-level `smtp` section pointing at 127.0.0.1:<port> (an SMTP sink). */
   smtpPort?: number;
+  /** `settlement.maxAttempts` of the bridge (default 20): small to reach needs_attention quickly. */
+  settlementMaxAttempts?: number;
 }
 
 export interface Stack {
@@ -134,7 +136,7 @@ invoicebox:
   pollIntervalSeconds: ${options.invoiceboxPollIntervalSeconds ?? 1}
   timeoutMs: ${options.invoiceboxTimeoutMs ?? 3000}
 settlement:
-  maxAttempts: 20
+  maxAttempts: ${options.settlementMaxAttempts ?? 20}
   baseDelayMs: 100
   maxDelayMs: 2000
   leaseMs: 30000
