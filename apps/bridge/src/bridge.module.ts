@@ -19,12 +19,16 @@ import { RkeeperNotifyController } from './http/webhooks/rkeeper-notify.controll
 import { InvoiceboxWsListener } from './notifications/invoicebox-ws.listener';
 import { MailModule } from './mail/mail.module';
 import { loggerParams } from './observability/logger';
+import { METRICS_CONTROLLERS, METRICS_PROVIDERS } from './observability/metrics.providers';
 import { OrderRefreshService } from './precheck/order-refresh.service';
 import { PrecheckLinkService } from './precheck/precheck-link.service';
 import { BillSyncJob } from './scheduler/bill-sync.job';
+import { DailyReconciliationJob } from './scheduler/daily-reconciliation.job';
 import { ReconcileJob } from './scheduler/reconcile.job';
+import { reconciliationModule } from './scheduler/reconciliation.wiring';
 import { SettlementWorker } from './scheduler/settlement.worker';
 import { PortsModule } from './sites/ports.module';
+import { PosLinkLeases } from './sites/pos-link-leases';
 import { VendorsModule } from './sites/vendors.module';
 
 export interface BridgeModuleOptions {
@@ -38,7 +42,9 @@ export class BridgeModule {
   static forRoot(loaded: LoadedConfig, options: BridgeModuleOptions = {}): DynamicModule {
     const { config } = loaded;
     const jobs: Provider[] =
-      options.scheduler === false ? [] : [SettlementWorker, BillSyncJob, ReconcileJob, InvoiceboxWsListener];
+      options.scheduler === false
+        ? []
+        : [SettlementWorker, BillSyncJob, ReconcileJob, InvoiceboxWsListener, DailyReconciliationJob];
     return {
       module: BridgeModule,
       imports: [
@@ -57,18 +63,22 @@ export class BridgeModule {
         DashboardModule,
         GuestModule,
         AlertsModule.forRoot({ scheduler: options.scheduler !== false }),
+        reconciliationModule(),
       ],
       controllers: [
         HealthController,
         InvoiceboxWebhookController,
         RkeeperNotifyController,
         FolioLinkController,
+        ...METRICS_CONTROLLERS,
       ],
       providers: [
         ...jobs,
+        PosLinkLeases,
         PrecheckLinkService,
         OrderRefreshService,
         AdminTokenGuard,
+        ...METRICS_PROVIDERS,
         { provide: APP_FILTER, useClass: BridgeExceptionFilter },
       ],
     };

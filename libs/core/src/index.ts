@@ -44,3 +44,8 @@ export * from './use-cases/guest/open-table-bill.use-case';
 export * from './use-cases/email-payment-link/email-payment-link.use-case';
 export * from './core.module';
 export { describeError } from './use-cases/shared/audit';
+export * from './use-cases/reconciliation/day-range';
+export * from './use-cases/reconciliation/reconciliation-report';
+export * from './use-cases/reconciliation/reconciliation.ports';
+export * from './use-cases/reconciliation/run-daily-reconciliation.use-case';
+export * from './use-cases/reconciliation/reconciliation.module';

@@ -87,6 +87,14 @@ interface Answer<T> {
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A day of a busy merchant: 200 pages of 50. */
+const LISTING_MAX_PAGES = 200;
+
+/** Filter values in ATOM with an offset, as the API writes its own dates (§2.5 example). */
+function atomTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 
@@ -263,6 +271,25 @@ export class InvoiceboxClient {
     return refunds;
   }
 
+  /** Orders whose `field` falls in [from, to), every page (§4.1 date filters, §2.5 operators). */
+  async listOrdersBetween(field: 'createdAt' | 'paidAt', from: Date, to: Date): Promise<OrderResponse[]> {
+    return this.readAllPages(
+      'listOrders',
+      '/filter/api/order/order',
+      { [`${field}[_ge]`]: atomTime(from), [`${field}[_lt]`]: atomTime(to) },
+      parseOrderResponse,
+    );
+  }
+
+  async listRefundsBetween(from: Date, to: Date): Promise<RefundOrderResponse[]> {
+    return this.readAllPages(
+      'listRefunds',
+      '/filter/api/order/refund-order',
+      { 'createdAt[_ge]': atomTime(from), 'createdAt[_lt]': atomTime(to) },
+      parseRefundOrderResponse,
+    );
+  }
+
   /** `GET /v3/security/api/auth/auth`: a token the server does not know still gets 200, with `userId: null`. */
   async checkAuth(): Promise<{ userId: string }> {
     const answer = await this.call({
@@ -283,6 +310,34 @@ export class InvoiceboxClient {
   /** Both spellings go out: the docs say page/pageSize, the MCP client sends _page/_pageSize (§2.5, §12.4). */
   private paging(page: number): Query {
     return { page, pageSize: this.pageSize, _page: page, _pageSize: this.pageSize };
+  }
+
+  /**
+   * Pages until `totalCount` is reached or a page brings nothing new: a server that ignores one paging
+   * spelling (§12.4) then answers the same page again instead of looping forever.
+   */
+  private async readAllPages<T extends { id: string }>(
+    operation: string,
+    path: string,
+    filters: Query,
+    item: (value: unknown, path: string) => T,
+  ): Promise<T[]> {
+    const found = new Map<string, T>();
+    for (let page = 1; page <= LISTING_MAX_PAGES; page += 1) {
+      const answer = await this.call({
+        operation,
+        method: 'GET',
+        path,
+        query: { ...filters, ...this.paging(page) },
+        parse: parseList(item),
+      });
+      const before = found.size;
+      for (const entry of answer.data) found.set(entry.id, entry);
+      const total = answer.metaData?.totalCount;
+      if (answer.data.length === 0 || found.size === before) break;
+      if (total !== undefined && found.size >= total) break;
+    }
+    return [...found.values()];
   }
 
   private async readPage<T>(

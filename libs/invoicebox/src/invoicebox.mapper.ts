@@ -1,5 +1,6 @@
 import {
   CreateLinkRequest,
+  ListedRefund,
   Money,
   NotificationOutcome,
   NotificationRejection,
@@ -120,9 +121,11 @@ export function toProviderOrder(order: OrderResponse, fallbackMerchantId: string
   };
   const expiresAt = optionalDate(order.expirationDate);
   const paidAt = optionalDate(order.paidAt);
+  const createdAt = optionalDate(order.createdAt);
   if (order.paymentUrl) mapped.paymentUrl = order.paymentUrl;
   if (expiresAt) mapped.expiresAt = expiresAt;
   if (paidAt) mapped.paidAt = paidAt;
+  if (createdAt) mapped.createdAt = createdAt;
   return mapped;
 }
 
@@ -146,6 +149,15 @@ export function toProviderRefund(refund: RefundOrderResponse, currency: string):
     providerRefundId: refund.id,
     amount: Money.fromMajor(refund.amount, refund.currencyId ?? currency),
     status: REFUND_STATUSES[refund.status] ?? 'pending',
+  };
+}
+
+export function toListedRefund(refund: RefundOrderResponse, currency: string): ListedRefund {
+  const createdAt = optionalDate(refund.createdAt);
+  return {
+    ...toProviderRefund(refund, currency),
+    providerOrderId: refund.parentId,
+    ...(createdAt ? { createdAt } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import {
+  ActivityRange,
   CreateLinkRequest,
   CreatedLink,
   NotificationHeaders,
@@ -7,6 +8,7 @@ import {
   NotificationReply,
   PaymentNotification,
   PaymentProvider,
+  ProviderActivity,
   ProviderOrder,
   ProviderRefund,
   RefundRequest,
@@ -19,6 +21,7 @@ import { NotificationMalformedError } from './invoicebox.errors';
 import {
   notificationReplyFor,
   toCreateOrderRequest,
+  toListedRefund,
   toPaymentNotification,
   toProviderOrder,
   toProviderRefund,
@@ -38,6 +41,8 @@ export interface InvoiceboxPaymentProviderOptions {
 }
 
 const UPSTREAM = 'invoicebox';
+/** Invoicebox merchants settle in roubles; a refund row without currencyId whose parent is outside the range. */
+const DEFAULT_CURRENCY = 'RUB';
 const REFUND_DESCRIPTION_MAX = 1000;
 
 /** One Invoicebox merchant account behind the core payment-provider port. */
@@ -150,6 +155,20 @@ export class InvoiceboxPaymentProvider extends PaymentProvider {
       });
     }
     return refund;
+  }
+
+  /** Orders created and orders paid in the range are two filters; a refund's currency is its parent's. */
+  async listActivity(range: ActivityRange): Promise<ProviderActivity> {
+    const created = await this.client.listOrdersBetween('createdAt', range.from, range.to);
+    const paid = await this.client.listOrdersBetween('paidAt', range.from, range.to);
+    const orders = new Map<string, ProviderOrder>();
+    for (const order of [...created, ...paid]) orders.set(order.id, toProviderOrder(order, this.merchantId));
+    const refunds = await this.client.listRefundsBetween(range.from, range.to);
+    const currencyOf = (parentId: string) => orders.get(parentId)?.amount.currency ?? DEFAULT_CURRENCY;
+    return {
+      orders: [...orders.values()],
+      refunds: refunds.map((refund) => toListedRefund(refund, currencyOf(refund.parentId))),
+    };
   }
 
   verifyNotification(rawBody: Buffer, headers: NotificationHeaders): PaymentNotification {

@@ -70,9 +70,28 @@ export function createDataSourceOptions(
   };
 }
 
+/** Any constant: names the advisory lock that serialises migrations between processes. */
+const MIGRATION_LOCK = 7_381_920_245;
+
+/**
+ * Several bridge processes may start at once on one PostgreSQL: the first takes a session advisory lock and
+ * migrates, the others wait for it and then find nothing left to do (instead of failing on a half-created table).
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((migration) => migration.name);
+  const migrate = async () =>
+    (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
+  if (dataSource.options.type !== 'postgres') return migrate();
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      return await migrate();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 function redact(url: string): string {

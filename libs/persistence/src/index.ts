@@ -5,6 +5,7 @@ export type { DataSourceSettings, DatabaseTarget } from './data-source';
 export { TypeormStore } from './repositories/typeorm-store';
 export { TypeormJobLock } from './repositories/typeorm-job-lock';
 export { TypeormAlertOutbox } from './repositories/alert-outbox.typeorm-repository';
+export { TypeormReconciliationStore } from './repositories/reconciliation.typeorm-repository';
 export { CorruptColumnError } from './mappers/json-columns';
 export { TEST_DRIVERS, createTestDatabase } from './testing/test-database';
 export type { TestDatabase, TestDatabaseOptions, TestDriver } from './testing/test-database';

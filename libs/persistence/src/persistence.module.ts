@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { JobLock, Store } from '@bridge/core';
 import { DataSource } from 'typeorm';
-import { DataSourceSettings, createDataSourceOptions } from './data-source';
+import { DataSourceSettings, createDataSourceOptions, runMigrations } from './data-source';
 import { TypeormJobLock } from './repositories/typeorm-job-lock';
 import { TypeormStore } from './repositories/typeorm-store';
 
@@ -28,8 +28,13 @@ export class PersistenceModule {
       providers: [
         {
           provide: DataSource,
-          useFactory: async (): Promise<DataSource> =>
-            new DataSource(createDataSourceOptions(databaseUrl, settings)).initialize(),
+          useFactory: async (): Promise<DataSource> => {
+            const dataSource = await new DataSource(
+              createDataSourceOptions(databaseUrl, { ...settings, migrationsRun: false }),
+            ).initialize();
+            if (settings.migrationsRun) await runMigrations(dataSource);
+            return dataSource;
+          },
         },
         {
           provide: Store,

@@ -9,3 +9,4 @@ export * from './fakes/in-memory-store';
 export * from './fakes/manual-clock';
 export * from './fakes/registries';
 export * from './fakes/static-site-directory';
+export * from './fakes/in-memory-reconciliation';

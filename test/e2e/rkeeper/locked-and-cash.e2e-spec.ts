@@ -78,7 +78,10 @@ describe('r_keeper: an order someone else is holding or has closed', () => {
       what: 'the link canceled at Invoicebox',
     });
     await billWhen(stack, guid, (b) => b.status === 'closed', 'the bill closed in the bridge');
-    expect((await stack.store.links.findById(link.id))?.status).toBe('canceled');
+    // The bridge records the cancel just after Invoicebox confirms it.
+    await waitFor(async () => (await stack.store.links.findById(link.id))?.status === 'canceled', {
+      what: 'the link canceled in the bridge',
+    });
     expect(stack.rkeeper.state.requestCounts().PayOrder).toBeUndefined();
     expect(stack.rkeeper.state.order(guid).pays).toEqual([expect.objectContaining({ currencyId: 1 })]);
     expect(await stack.store.settlements.listByBill(bill.id)).toEqual([]);

@@ -10,6 +10,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  IsTimeZone,
   IsUrl,
   Matches,
   Max,
@@ -454,6 +455,28 @@ export class SettlementConfig {
   leaseMs: number = 180_000;
 }
 
+/** The daily three-way reconciliation (docs/reliability.md). */
+export class ReconciliationConfig {
+  @IsBoolean()
+  enabled: boolean = true;
+
+  /** Local hour (0-23) after which the previous day is reconciled. */
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  hour: number = 4;
+
+  /** The sites' calendar: a report covers one day of it. */
+  @IsTimeZone({ message: 'must be an IANA time zone such as Europe/Moscow' })
+  timeZone: string = 'Europe/Moscow';
+
+  /** Where the JSON and CSV files go; default: `reports` beside the SQLite file, else ./data/reports. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  reportsDir?: string;
+}
+
 export class BridgeConfig {
   @IsDefined({ message: 'is required' })
   @ValidateNested()
@@ -480,6 +503,10 @@ export class BridgeConfig {
   @ValidateNested()
   @Type(() => SettlementConfig)
   settlement: SettlementConfig = new SettlementConfig();
+
+  @ValidateNested()
+  @Type(() => ReconciliationConfig)
+  reconciliation: ReconciliationConfig = new ReconciliationConfig();
 
   @IsOptional()
   @IsIn(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'])

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PosAdapterRegistry, RefreshBill, SyncSiteBills, describeError } from '@bridge/core';
 import { BridgeConfig } from '../config/bridge-config';
+import { PosLinkLeases } from '../sites/pos-link-leases';
 import { SiteHealth } from '../sites/site-health';
 
 /** Each site's sync on its own interval, plus an immediate re-read when the POS/PMS hints at a change. */
@@ -16,6 +17,7 @@ export class BillSyncJob implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly refresh: RefreshBill,
     private readonly pos: PosAdapterRegistry,
     private readonly health: SiteHealth,
+    private readonly links: PosLinkLeases,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,6 +39,8 @@ export class BillSyncJob implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async syncSite(siteId: string): Promise<void> {
+    // Another process holds this site's exclusive link: syncing it is that process's job.
+    if (!this.links.holds(siteId)) return;
     try {
       const report = await this.sync.execute({ siteId });
       if (report.ran) this.health.recordSuccess(siteId);

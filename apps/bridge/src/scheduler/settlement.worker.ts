@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ProcessDueSettlements, SettlementPolicy, describeError } from '@bridge/core';
+import { PosLinkLeases } from '../sites/pos-link-leases';
 import { SettlementSignalBus } from '../sites/settlement-signal-bus';
 import { PROCESS_ID } from '../observability/process-id';
 
@@ -22,6 +23,7 @@ export class SettlementWorker implements OnApplicationBootstrap, OnApplicationSh
     private readonly processDue: ProcessDueSettlements,
     private readonly policy: SettlementPolicy,
     private readonly signal: SettlementSignalBus,
+    private readonly links: PosLinkLeases,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,7 +54,10 @@ export class SettlementWorker implements OnApplicationBootstrap, OnApplicationSh
     do {
       this.again = false;
       try {
-        const result = await this.processDue.execute({ owner: PROCESS_ID });
+        const result = await this.processDue.execute({
+          owner: PROCESS_ID,
+          excludeSiteIds: this.links.notHeld(),
+        });
         if (result.claimed >= this.policy.batchSize) this.again = true;
       } catch (error) {
         this.logger.error({ err: describeError(error) }, 'Settlement run failed');

@@ -8,6 +8,8 @@ import {
   describeError,
 } from '@bridge/core';
 import { BridgeConfig, SiteConfig } from '../config/bridge-config';
+import { UpstreamCallFeed, metered } from '../observability/upstream-metering';
+import { needsLinkLease } from './pos-link-leases';
 
 /** Builds the POS/PMS adapter of one kind of site. Each vendor module provides one. */
 export abstract class PosAdapterFactory {
@@ -25,13 +27,19 @@ export const POS_ADAPTER_FACTORIES = Symbol('POS_ADAPTER_FACTORIES');
 export class ConfiguredPosRegistry extends PosAdapterRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PosAdapters');
   private readonly adapters = new Map<string, PosAdapter>();
+  /** Exclusive links (FIAS on PostgreSQL) are started by whoever holds their lease (PosLinkLeases). */
+  private readonly leased = new Set<string>();
+  /** Every call to an adapter, timed (the metrics subscribe). */
+  readonly calls = new UpstreamCallFeed();
 
   constructor(config: BridgeConfig, factories: PosAdapterFactory[]) {
     super();
     for (const site of config.sites) {
+      if (needsLinkLease(site, config)) this.leased.add(site.id);
       const factory = factories.find((f) => f.kind === site.kind);
       if (!factory) throw new Error(`No adapter for sites of kind ${site.kind}`);
-      this.adapters.set(site.id, factory.create(site, config));
+      const adapter = factory.create(site, config);
+      this.adapters.set(site.id, metered(adapter, { siteId: site.id, vendor: adapter.vendor }, this.calls));
     }
   }
 
@@ -44,13 +52,15 @@ export class ConfiguredPosRegistry extends PosAdapterRegistry implements OnModul
   async onModuleInit(): Promise<void> {
     // A POS that is down at start must not stop the bridge: the site shows degraded and sync retries.
     await Promise.all(
-      [...this.adapters.entries()].map(([siteId, adapter]) =>
-        adapter
-          .start()
-          .catch((error: unknown) =>
-            this.logger.warn({ siteId, err: describeError(error) }, 'Adapter start failed'),
-          ),
-      ),
+      [...this.adapters.entries()]
+        .filter(([siteId]) => !this.leased.has(siteId))
+        .map(([siteId, adapter]) =>
+          adapter
+            .start()
+            .catch((error: unknown) =>
+              this.logger.warn({ siteId, err: describeError(error) }, 'Adapter start failed'),
+            ),
+        ),
     );
   }
 
@@ -62,10 +72,14 @@ export class ConfiguredPosRegistry extends PosAdapterRegistry implements OnModul
 @Injectable()
 export class ConfiguredProviderRegistry extends PaymentProviderRegistry {
   private readonly providers = new Map<string, PaymentProvider>();
+  readonly calls = new UpstreamCallFeed();
 
   constructor(config: BridgeConfig, factory: PaymentProviderFactory) {
     super();
-    for (const site of config.sites) this.providers.set(site.id, factory.create(site, config));
+    for (const site of config.sites) {
+      const provider = factory.create(site, config);
+      this.providers.set(site.id, metered(provider, { siteId: site.id, vendor: provider.name }, this.calls));
+    }
   }
 
   forSite(siteId: string): PaymentProvider {

@@ -15,6 +15,7 @@ export interface ProviderOrder {
   paymentUrl?: string;
   expiresAt?: Date;
   paidAt?: Date;
+  createdAt?: Date;
 }
 
 export interface CreateLinkRequest {
@@ -50,6 +51,24 @@ export interface ProviderRefund {
   providerRefundId: string;
   amount: Money;
   status: 'pending' | 'completed' | 'canceled';
+}
+
+/** `from` inclusive, `to` exclusive. */
+export interface ActivityRange {
+  from: Date;
+  to: Date;
+}
+
+export interface ListedRefund extends ProviderRefund {
+  providerOrderId: string;
+  createdAt?: Date;
+}
+
+export interface ProviderActivity {
+  /** Orders created or paid within the range, each once. */
+  orders: ProviderOrder[];
+  /** Refunds created within the range. */
+  refunds: ListedRefund[];
 }
 
 /** A notification whose authenticity was checked by the provider adapter. */
@@ -100,6 +119,9 @@ export abstract class PaymentProvider {
   abstract cancelLink(providerOrderId: string): Promise<ProviderOrder>;
 
   abstract refund(request: RefundRequest): Promise<ProviderRefund>;
+
+  /** What the merchant account did in a time range, every page of it: the daily reconciliation's source. */
+  abstract listActivity(range: ActivityRange): Promise<ProviderActivity>;
 
   /** Throws NotificationRejectedError when the body is not authentic or not understood. */
   abstract verifyNotification(rawBody: Buffer, headers: NotificationHeaders): PaymentNotification;

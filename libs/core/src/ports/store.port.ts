@@ -68,9 +68,16 @@ export abstract class SettlementRepository {
   abstract appliedExternalRefs(billId: string): Promise<string[]>;
   /**
    * Atomically moves up to `limit` due settlements (pending, or unknown_outcome) to in_flight under a
-   * lease for `owner`. Two callers never claim the same settlement.
+   * lease for `owner`. Two callers never claim the same settlement. `excludeSiteIds`: sites this caller
+   * must leave to another process (one that holds the site's exclusive POS/PMS link).
    */
-  abstract claimDue(owner: string, leaseMs: number, now: Date, limit: number): Promise<Settlement[]>;
+  abstract claimDue(
+    owner: string,
+    leaseMs: number,
+    now: Date,
+    limit: number,
+    filter?: { excludeSiteIds?: readonly string[] },
+  ): Promise<Settlement[]>;
   abstract listExpiredLeases(now: Date, limit: number): Promise<Settlement[]>;
   abstract countByStatus(): Promise<Record<SettlementStatus, number>>;
   /** Throws DuplicateRecordError for a second settlement of the same payment. */

@@ -6,6 +6,7 @@ import { JobLeaseEntity } from './job-lease.entity';
 import { NotificationInboxEntity } from './notification-inbox.entity';
 import { PaymentLinkEntity } from './payment-link.entity';
 import { PaymentEntity } from './payment.entity';
+import { ReconciliationReportEntity } from './reconciliation-report.entity';
 import { SettlementEntity } from './settlement.entity';
 
 export {
@@ -17,6 +18,7 @@ export {
   NotificationInboxEntity,
   PaymentEntity,
   PaymentLinkEntity,
+  ReconciliationReportEntity,
   SettlementEntity,
 };
 
@@ -31,4 +33,5 @@ export const ENTITIES = [
   JobLeaseEntity,
   AlertDeliveryEntity,
   AlertCursorEntity,
+  ReconciliationReportEntity,
 ];

@@ -17,6 +17,7 @@ const TABLES = [
   'job_leases',
   'alert_deliveries',
   'alert_cursors',
+  'reconciliation_reports',
 ];
 
 interface TableShape {

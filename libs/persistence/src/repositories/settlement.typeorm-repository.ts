@@ -82,16 +82,22 @@ export class TypeormSettlementRepository extends SettlementRepository {
     });
   }
 
-  claimDue(owner: string, leaseMs: number, now: Date, limit: number): Promise<Settlement[]> {
+  claimDue(
+    owner: string,
+    leaseMs: number,
+    now: Date,
+    limit: number,
+    filter: { excludeSiteIds?: readonly string[] } = {},
+  ): Promise<Settlement[]> {
     if (limit <= 0) return Promise.resolve([]);
     return this.db.transaction(async (manager) => {
       const query = manager
         .createQueryBuilder(SettlementEntity, 's')
         .where('s.status IN (:...statuses)', { statuses: DUE_STATUSES })
-        .andWhere('s.nextAttemptAt <= :now', { now: now.getTime() })
-        .orderBy('s.nextAttemptAt', 'ASC')
-        .addOrderBy('s.id', 'ASC')
-        .limit(limit);
+        .andWhere('s.nextAttemptAt <= :now', { now: now.getTime() });
+      if (filter.excludeSiteIds?.length)
+        query.andWhere('s.siteId NOT IN (:...excluded)', { excluded: [...filter.excludeSiteIds] });
+      query.orderBy('s.nextAttemptAt', 'ASC').addOrderBy('s.id', 'ASC').limit(limit);
       // SQLite needs no lock: its transactions are serialised (see db-context).
       if (this.db.postgres) query.setLock('pessimistic_write').setOnLocked('skip_locked');
       const claimed: Settlement[] = [];

@@ -113,6 +113,29 @@ describe.each(TEST_DRIVERS)('TypeormJobLock on %s', (driver) => {
     expect(await countRows(first, 'job_leases')).toBe(0);
   });
 
+  it('renews the lease while the work runs longer than its ttl, and signals the holder when it is lost', async () => {
+    const one = new TypeormJobLock(first);
+    const two = new TypeormJobLock(second);
+    const finish = gate();
+    let signal: AbortSignal | undefined;
+
+    const long = one.tryRun('sync:cafe-1', 300, async (lost) => {
+      signal = lost;
+      await finish.opened;
+      return 'kept';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    const meanwhile = await two.tryRun('sync:cafe-1', 300, async () => 'stolen');
+    expect(meanwhile).toEqual({ ran: false });
+    expect(signal?.aborted).toBe(false);
+
+    await first.query(`UPDATE "job_leases" SET "owner" = 'someone-else'`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(signal?.aborted).toBe(true);
+    finish.open();
+    expect(await long).toEqual({ ran: true, result: 'kept' });
+  });
+
   it('frees the key when the work throws', async () => {
     const sut = new TypeormJobLock(first, clock);
 
@@ -135,15 +158,21 @@ describe.each(TEST_DRIVERS)('TypeormJobLock on %s', (driver) => {
     let inside = 0;
     let most = 0;
 
-    const runs = locks.map((lock) =>
-      lock.tryRun('daily-report', 60_000, async () => {
+    let turnedAway = 0;
+    const runs = locks.map(async (lock) => {
+      const run = await lock.tryRun('daily-report', 60_000, async () => {
         inside += 1;
         most = Math.max(most, inside);
         await holding.opened;
         inside -= 1;
-      }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+      });
+      if (!run.ran) turnedAway += 1;
+      return run;
+    });
+    // The holder keeps the key until every other caller has been answered (or two got in, and time runs out).
+    for (let waited = 0; turnedAway < locks.length - 1 && most < 2 && waited < 10_000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     holding.open();
     const results = await Promise.all(runs);
 

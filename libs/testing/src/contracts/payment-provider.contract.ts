@@ -112,6 +112,38 @@ export function describePaymentProviderContract(
       expect(() => h.provider.verifyNotification(signed.rawBody, {})).toThrow(NotificationRejectedError);
     });
 
+    it('lists the orders created or paid and the refunds made in a time range, and nothing outside it', async () => {
+      const from = new Date(Date.now() - 60_000);
+      const paid = (await h.provider.createLink(request())).order;
+      const open = (await h.provider.createLink(request(60001))).order;
+      await h.pay(paid.providerOrderId);
+      const refund = await h.provider.refund({
+        providerOrderId: paid.providerOrderId,
+        refundId: `refund-${paid.providerOrderId}`,
+        amount: Money.of(15050, h.currency),
+        reason: 'Overpayment',
+      });
+      const to = new Date(Date.now() + 60_000);
+
+      const activity = await h.provider.listActivity({ from, to });
+      const listedPaid = activity.orders.find((o) => o.providerOrderId === paid.providerOrderId);
+      expect(listedPaid).toMatchObject({ status: 'completed', merchantOrderId: paid.merchantOrderId });
+      expect(listedPaid?.amount.minor).toBe(105050);
+      expect(listedPaid?.paidAt?.getTime()).toBeGreaterThanOrEqual(from.getTime() - 1_000);
+      expect(activity.orders.find((o) => o.providerOrderId === open.providerOrderId)?.status).toBe('created');
+      expect(activity.refunds).toContainEqual(
+        expect.objectContaining({
+          providerOrderId: paid.providerOrderId,
+          refundId: refund.refundId,
+          amount: Money.of(15050, h.currency),
+        }),
+      );
+
+      const later = await h.provider.listActivity({ from: to, to: new Date(to.getTime() + 60_000) });
+      expect(later.orders.map((o) => o.providerOrderId)).not.toContain(paid.providerOrderId);
+      expect(later.refunds.map((r) => r.refundId)).not.toContain(refund.refundId);
+    });
+
     it('refunds part of a paid order', async () => {
       const { order } = await h.provider.createLink(request());
       await h.pay(order.providerOrderId);

@@ -1,6 +1,8 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
+  ActivityRange,
   CreateLinkRequest,
+  ListedRefund,
   CreatedLink,
   Money,
   NotificationHeaders,
@@ -9,6 +11,7 @@ import {
   NotificationReply,
   PaymentNotification,
   PaymentProvider,
+  ProviderActivity,
   ProviderOrder,
   ProviderOrderStatus,
   ProviderRefund,
@@ -32,7 +35,7 @@ export interface SignedNotification {
 }
 
 interface FakeOrder extends ProviderOrder {
-  refunds: ProviderRefund[];
+  refunds: Array<ProviderRefund & { createdAt: Date }>;
   lineCount: number;
 }
 
@@ -44,7 +47,9 @@ export class FakePaymentProvider extends PaymentProvider {
   readonly name = 'fake';
   private readonly orders = new Map<string, FakeOrder>();
   private readonly faults: FakeProviderFault[] = [];
-  readonly calls = { create: 0, find: 0, get: 0, cancel: 0, refund: 0 };
+  readonly calls = { create: 0, find: 0, get: 0, cancel: 0, refund: 0, list: 0 };
+  /** The provider's own time (createdAt, paidAt): tests on a manual clock point it there. */
+  clock: () => Date = () => new Date();
 
   constructor(
     readonly merchantId = 'fake-merchant',
@@ -96,6 +101,7 @@ export class FakePaymentProvider extends PaymentProvider {
       amount: request.amount,
       paymentUrl: `https://pay.fake.test/order/${providerOrderId}`,
       expiresAt: request.expiresAt,
+      createdAt: this.clock(),
       refunds: [],
       lineCount: request.lines.length,
     };
@@ -149,12 +155,34 @@ export class FakePaymentProvider extends PaymentProvider {
       amount: request.amount,
       status: 'completed',
     };
-    order.refunds.push(refund);
+    order.refunds.push({ ...refund, createdAt: this.clock() });
     return refund;
   }
 
   refundsOf(providerOrderId: string): ProviderRefund[] {
-    return [...this.order(providerOrderId).refunds];
+    return this.order(providerOrderId).refunds.map(({ createdAt: _at, ...refund }) => refund);
+  }
+
+  async listActivity(range: ActivityRange): Promise<ProviderActivity> {
+    this.calls.list += 1;
+    const within = (at: Date | undefined) =>
+      at !== undefined && at.getTime() >= range.from.getTime() && at.getTime() < range.to.getTime();
+    const orders = [...this.orders.values()].filter((o) => within(o.createdAt) || within(o.paidAt));
+    const refunds: ListedRefund[] = [...this.orders.values()].flatMap((o) =>
+      o.refunds.filter((r) => within(r.createdAt)).map((r) => ({ ...r, providerOrderId: o.providerOrderId })),
+    );
+    return { orders: orders.map((o) => this.copy(o)), refunds };
+  }
+
+  /** A refund made at the provider by someone else (the merchant's cabinet): the bridge never asked for it. */
+  refundOutsideBridge(providerOrderId: string, amount: Money, refundId = `cabinet-${randomUUID()}`): void {
+    this.order(providerOrderId).refunds.push({
+      refundId,
+      providerRefundId: randomUUID(),
+      amount,
+      status: 'completed',
+      createdAt: this.clock(),
+    });
   }
 
   verifyNotification(rawBody: Buffer, headers: NotificationHeaders): PaymentNotification {
@@ -209,7 +237,7 @@ export class FakePaymentProvider extends PaymentProvider {
       throw new Error(`Order ${providerOrderId} cannot be paid: ${order.status}`);
     }
     this.setStatus(order, 'completed');
-    order.paidAt = new Date();
+    order.paidAt = this.clock();
     return this.notificationFor(order);
   }
 
@@ -259,6 +287,7 @@ export class FakePaymentProvider extends PaymentProvider {
       paymentUrl: order.paymentUrl,
       expiresAt: order.expiresAt,
       paidAt: order.paidAt,
+      createdAt: order.createdAt,
     };
   }
 }

@@ -90,6 +90,14 @@ export class FakePos extends PosAdapter {
     this.order(externalId).locked = locked;
   }
 
+  /** Someone at the POS deletes the payment line of a bridge payment (the bill owes it again). */
+  removePayment(externalId: string, paymentId: string): void {
+    const order = this.order(externalId);
+    order.payments = order.payments.filter((p) => p.paymentId !== paymentId);
+    order.status = 'open';
+    this.touch(order);
+  }
+
   injectFault(fault: FakePosFault): void {
     this.faults.push(fault);
   }

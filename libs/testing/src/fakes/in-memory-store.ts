@@ -229,9 +229,16 @@ class MemorySettlements extends SettlementRepository {
       .filter((x) => x.billId === billId && x.status === 'applied' && x.externalRef)
       .map((x) => x.externalRef as string);
   }
-  async claimDue(owner: string, leaseMs: number, now: Date, limit: number): Promise<Settlement[]> {
+  async claimDue(
+    owner: string,
+    leaseMs: number,
+    now: Date,
+    limit: number,
+    filter: { excludeSiteIds?: readonly string[] } = {},
+  ): Promise<Settlement[]> {
+    const excluded = new Set(filter.excludeSiteIds ?? []);
     const due = this.all()
-      .filter((x) => x.isDue(now))
+      .filter((x) => x.isDue(now) && !excluded.has(x.siteId))
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
       .slice(0, limit);
     for (const s of due) {

@@ -44,7 +44,8 @@ export class ReconcileLinks {
   ) {}
 
   async execute(input: ReconcileLinksInput): Promise<ReconcileReport> {
-    const run = await this.jobLock.tryRun(`reconcile-links:${input.siteId}`, 120_000, () =>
+    // Renewed while it runs: the TTL only bounds how long a dead holder keeps links from being polled.
+    const run = await this.jobLock.tryRun(`reconcile-links:${input.siteId}`, 15_000, () =>
       this.reconcile(input),
     );
     return run.ran ? run.result : { ran: false, polled: 0, canceled: 0, resolved: 0, retired: 0, errors: 0 };

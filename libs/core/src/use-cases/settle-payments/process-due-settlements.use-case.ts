@@ -11,6 +11,8 @@ import { SettlePayment } from './settle-payment';
 export interface ProcessDueSettlementsInput {
   /** Who holds the leases: one id per bridge process. */
   owner: string;
+  /** Sites whose POS/PMS link another process holds: their settlements are its to apply. */
+  excludeSiteIds?: readonly string[];
 }
 
 export interface ProcessedSettlements {
@@ -40,6 +42,7 @@ export class ProcessDueSettlements {
       this.policy.leaseMs,
       this.clock.now(),
       this.policy.batchSize,
+      { excludeSiteIds: input.excludeSiteIds },
     );
     const result: ProcessedSettlements = {
       claimed: claimed.length,

@@ -43,7 +43,8 @@ export class SyncSiteBills {
   ) {}
 
   async execute(input: SyncSiteBillsInput): Promise<SyncReport> {
-    const run = await this.jobLock.tryRun(`sync:${input.siteId}`, 60_000, () => this.sync(input));
+    // The lease is renewed while the sync runs: its TTL is how long a dead holder blocks the site's sync.
+    const run = await this.jobLock.tryRun(`sync:${input.siteId}`, 15_000, () => this.sync(input));
     return run.ran ? run.result : { ran: false, listed: 0, fetched: 0, changed: 0, closed: 0, failed: 0 };
   }
 
