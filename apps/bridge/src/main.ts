@@ -4,9 +4,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { bootstrapBridge } from './bootstrap';
 import { ConfigError, loadConfig } from './config/load-config';
+import { limitHeapGrowth } from './process/heap-growth';
 import { DatabaseInUseError, acquireSqliteProcessLock, sqliteFileOf } from './process/sqlite-process-lock';
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   let loaded;
   try {
     loaded = loadConfig({ env: process.env });

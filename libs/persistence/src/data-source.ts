@@ -64,6 +64,8 @@ export function createDataSourceOptions(
       if (!inMemory) db.pragma('journal_mode = WAL');
       // FULL: a confirmed payment is on disk, even through a power cut, before we answer the provider.
       db.pragma('synchronous = FULL');
+      // Checkpoint every ~40 MB of WAL, not 4 MB: fewer stalls on the write path; every commit is still synced.
+      db.pragma('wal_autocheckpoint = 10000');
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       db.pragma('foreign_keys = ON');
     },

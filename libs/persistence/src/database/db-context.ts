@@ -1,10 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, EntityManager, QueryResult } from 'typeorm';
-import { AsyncMutex } from './async-mutex';
+import { DataSource, EntityManager } from 'typeorm';
+import { isPostgres } from './raw-query';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 
 export interface DbContext {
   readonly postgres: boolean;
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  /** For work that only reads and needs no transaction of its own: it may run at once, on committed data. */
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
 }
 
@@ -17,44 +19,35 @@ class PostgresContext implements DbContext {
     return work(this.dataSource.manager);
   }
 
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return work(this.dataSource.manager);
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
 }
 
-interface OpenTransaction {
-  manager: EntityManager;
-  open: boolean;
-}
-
-// better-sqlite3 is one connection, so concurrent async transactions would interleave: all goes through one
-// mutex, except code already inside the running transaction (AsyncLocalStorage), which must not wait for itself.
+// better-sqlite3 is one connection: concurrent work is written in batches, one transaction each (see
+// SqliteGroupCommit); code already inside a unit of work runs there, it must not wait for itself.
 class SqliteContext implements DbContext {
   readonly postgres = false;
-  private readonly mutex = new AsyncMutex();
-  private readonly current = new AsyncLocalStorage<OpenTransaction>();
+  private readonly batches: SqliteGroupCommit;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(dataSource: DataSource) {
+    this.batches = new SqliteGroupCommit(dataSource);
+  }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const running = this.current.getStore();
-    if (running?.open) return work(running.manager);
-    return this.mutex.runExclusive(() => work(this.dataSource.manager));
+    return this.batches.run(work);
+  }
+
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.batches.read(work);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const running = this.current.getStore();
-    if (running?.open) return work(running.manager);
-    return this.mutex.runExclusive(() =>
-      this.dataSource.transaction(async (manager) => {
-        const transaction: OpenTransaction = { manager, open: true };
-        try {
-          return await this.current.run(transaction, () => work(manager));
-        } finally {
-          transaction.open = false;
-        }
-      }),
-    );
+    return this.batches.run(work);
   }
 }
 
@@ -68,6 +61,10 @@ export class TransactionContext implements DbContext {
     return work(this.manager);
   }
 
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return work(this.manager);
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return work(this.manager);
   }
@@ -75,7 +72,7 @@ export class TransactionContext implements DbContext {
 
 const contexts = new WeakMap<DataSource, DbContext>();
 
-/** One context per DataSource, so the Store and the JobLock of one SQLite file share its mutex. */
+/** One context per DataSource, so the Store and the JobLock of one SQLite file share its batches. */
 export function dbContextFor(dataSource: DataSource): DbContext {
   let context = contexts.get(dataSource);
   if (!context) {
@@ -85,23 +82,4 @@ export function dbContextFor(dataSource: DataSource): DbContext {
   return context;
 }
 
-export function isPostgres(dataSource: DataSource): boolean {
-  return dataSource.options.type === 'postgres';
-}
-
-/** `?` placeholders (never inside literals); the structured result carries the affected rows on both drivers. */
-export async function rawQuery(
-  manager: EntityManager,
-  sql: string,
-  parameters: unknown[],
-): Promise<QueryResult> {
-  let position = 0;
-  const text = isPostgres(manager.dataSource) ? sql.replace(/\?/g, () => `$${++position}`) : sql;
-  const ownRunner = manager.queryRunner === undefined;
-  const runner = manager.queryRunner ?? manager.dataSource.createQueryRunner();
-  try {
-    return await runner.query(text, parameters, true);
-  } finally {
-    if (ownRunner) await runner.release();
-  }
-}
+export { isPostgres, rawQuery } from './raw-query';

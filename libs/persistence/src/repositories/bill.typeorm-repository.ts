@@ -1,6 +1,7 @@
 import { Bill, BillRepository, BillStatus, OpenBillVersion, Page } from '@bridge/core';
 import { compact } from '../database/compact';
 import { DbContext } from '../database/db-context';
+import { entitySql } from '../database/entity-sql';
 import { refusingDuplicates } from '../database/unique-violation';
 import { BillEntity } from '../entities/bill.entity';
 import { billToDomain, billToEntity } from '../mappers/bill.mapper';
@@ -11,15 +12,19 @@ export class TypeormBillRepository extends BillRepository {
   }
 
   findById(id: string): Promise<Bill | null> {
-    return this.db.run(async (manager) => {
-      const entity = await manager.findOneBy(BillEntity, { id });
+    return this.db.read(async (manager) => {
+      const entity = await entitySql(manager, BillEntity).selectOne(manager, '"id" = ?', [id]);
       return entity ? billToDomain(entity) : null;
     });
   }
 
   findByExternalId(siteId: string, externalId: string): Promise<Bill | null> {
-    return this.db.run(async (manager) => {
-      const entity = await manager.findOneBy(BillEntity, { siteId, externalId });
+    return this.db.read(async (manager) => {
+      const entity = await entitySql(manager, BillEntity).selectOne(
+        manager,
+        '"site_id" = ? AND "external_id" = ?',
+        [siteId, externalId],
+      );
       return entity ? billToDomain(entity) : null;
     });
   }
@@ -65,18 +70,7 @@ export class TypeormBillRepository extends BillRepository {
   save(bill: Bill): Promise<void> {
     return this.db.run((manager) =>
       refusingDuplicates(`Bill ${bill.siteId}/${bill.externalId}`, async () => {
-        const overwrite = manager
-          .getRepository(BillEntity)
-          .metadata.columns.map((column) => column.databaseName)
-          .filter((name) => name !== 'id');
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(BillEntity)
-          .values(billToEntity(bill))
-          .orUpdate(overwrite, ['id'])
-          .updateEntity(false)
-          .execute();
+        await entitySql(manager, BillEntity).upsertById(manager, billToEntity(bill));
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { AuditEvent, EventLog, Page, StoredAuditEvent } from '@bridge/core';
 import { EntityManager } from 'typeorm';
 import { DbContext } from '../database/db-context';
+import { entitySql } from '../database/entity-sql';
 import { EventEntity } from '../entities/event.entity';
 import { NewEventRow, eventToDomain, eventToRow } from '../mappers/event.mapper';
 
@@ -47,5 +48,5 @@ export class TypeormEventLog extends EventLog {
 }
 
 async function insertRows(manager: EntityManager, rows: NewEventRow[]): Promise<void> {
-  await manager.createQueryBuilder().insert().into(EventEntity).values(rows).updateEntity(false).execute();
+  await entitySql(manager, EventEntity).insert(manager, rows);
 }

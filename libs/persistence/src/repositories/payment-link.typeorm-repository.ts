@@ -7,6 +7,7 @@ import {
 } from '@bridge/core';
 import { FindOptionsWhere, In } from 'typeorm';
 import { DbContext } from '../database/db-context';
+import { entitySql } from '../database/entity-sql';
 import { refusingDuplicates } from '../database/unique-violation';
 import { PaymentLinkEntity } from '../entities/payment-link.entity';
 import { paymentLinkToDomain, paymentLinkToEntity } from '../mappers/payment-link.mapper';
@@ -18,7 +19,7 @@ export class TypeormPaymentLinkRepository extends PaymentLinkRepository {
   }
 
   findById(id: string): Promise<PaymentLink | null> {
-    return this.findOne({ id });
+    return this.findOneRaw('"id" = ?', [id]);
   }
 
   findLiveByBill(billId: string): Promise<PaymentLink | null> {
@@ -26,7 +27,7 @@ export class TypeormPaymentLinkRepository extends PaymentLinkRepository {
   }
 
   findByProviderOrderId(providerOrderId: string): Promise<PaymentLink | null> {
-    return this.findOne({ providerOrderId });
+    return this.findOneRaw('"provider_order_id" = ? ORDER BY "created_at" DESC, "id" ASC', [providerOrderId]);
   }
 
   findByMerchantOrderId(merchantOrderId: string): Promise<PaymentLink | null> {
@@ -120,18 +121,22 @@ export class TypeormPaymentLinkRepository extends PaymentLinkRepository {
   }
 
   async update(link: PaymentLink): Promise<void> {
-    const { id, lastPolledAt: _poller, createdAt: _created, ...changes } = paymentLinkToEntity(link);
+    const entity = paymentLinkToEntity(link);
+    const { id, lastPolledAt: _poller, createdAt: _created, ...changes } = entity;
     const result = await this.db.run((manager) =>
       refusingDuplicates(`Live payment link of bill ${link.billId}`, () =>
-        manager
-          .createQueryBuilder()
-          .update(PaymentLinkEntity)
-          .set(changes)
-          .where('id = :id', { id })
-          .execute(),
+        entitySql(manager, PaymentLinkEntity).updateById(manager, entity, Object.keys(changes)),
       ),
     );
     assertUpdated(result, 'Payment link', id);
+  }
+
+  /** Hot path of every notification: fixed SQL, no query builder; a read that needs no batch. */
+  private findOneRaw(where: string, parameters: unknown[]): Promise<PaymentLink | null> {
+    return this.db.read(async (manager) => {
+      const entity = await entitySql(manager, PaymentLinkEntity).selectOne(manager, where, parameters);
+      return entity ? paymentLinkToDomain(entity) : null;
+    });
   }
 
   private findOne(where: FindOptionsWhere<PaymentLinkEntity>): Promise<PaymentLink | null> {

@@ -1,5 +1,6 @@
 import { Page, Payment, PaymentRepository } from '@bridge/core';
 import { DbContext } from '../database/db-context';
+import { entitySql } from '../database/entity-sql';
 import { refusingDuplicates } from '../database/unique-violation';
 import { PaymentEntity } from '../entities/payment.entity';
 import { paymentToDomain, paymentToEntity } from '../mappers/payment.mapper';
@@ -11,8 +12,8 @@ export class TypeormPaymentRepository extends PaymentRepository {
   }
 
   findById(id: string): Promise<Payment | null> {
-    return this.db.run(async (manager) => {
-      const entity = await manager.findOneBy(PaymentEntity, { id });
+    return this.db.read(async (manager) => {
+      const entity = await entitySql(manager, PaymentEntity).selectOne(manager, '"id" = ?', [id]);
       return entity ? paymentToDomain(entity) : null;
     });
   }
@@ -49,7 +50,7 @@ export class TypeormPaymentRepository extends PaymentRepository {
   async insert(payment: Payment): Promise<void> {
     await this.db.run((manager) =>
       refusingDuplicates(`Payment of ${payment.providerOrderId} (${payment.providerStatus})`, () =>
-        manager.createQueryBuilder().insert().into(PaymentEntity).values(paymentToEntity(payment)).execute(),
+        entitySql(manager, PaymentEntity).insert(manager, [paymentToEntity(payment)]),
       ),
     );
   }

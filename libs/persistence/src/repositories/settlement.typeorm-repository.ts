@@ -7,6 +7,7 @@ import {
 } from '@bridge/core';
 import { EntityManager } from 'typeorm';
 import { DbContext } from '../database/db-context';
+import { entitySql } from '../database/entity-sql';
 import { refusingDuplicates } from '../database/unique-violation';
 import { SettlementEntity } from '../entities/settlement.entity';
 import { settlementToDomain, settlementToEntity } from '../mappers/settlement.mapper';
@@ -141,12 +142,7 @@ export class TypeormSettlementRepository extends SettlementRepository {
   async insert(settlement: Settlement): Promise<void> {
     await this.db.run((manager) =>
       refusingDuplicates(`Settlement of payment ${settlement.paymentId}`, () =>
-        manager
-          .createQueryBuilder()
-          .insert()
-          .into(SettlementEntity)
-          .values(settlementToEntity(settlement))
-          .execute(),
+        entitySql(manager, SettlementEntity).insert(manager, [settlementToEntity(settlement)]),
       ),
     );
   }
@@ -165,13 +161,14 @@ export class TypeormSettlementRepository extends SettlementRepository {
 
   /** Bumps the version in memory too: the caller's next update of the same object must not conflict. */
   private async writeIfUnchanged(manager: EntityManager, settlement: Settlement): Promise<boolean> {
-    const { id, version, createdAt: _created, ...changes } = settlementToEntity(settlement);
-    const result = await manager
-      .createQueryBuilder()
-      .update(SettlementEntity)
-      .set({ ...changes, version: version + 1 })
-      .where('id = :id AND version = :version', { id, version })
-      .execute();
+    const entity = settlementToEntity(settlement);
+    const { id: _id, version, createdAt: _created, ...changes } = entity;
+    const result = await entitySql(manager, SettlementEntity).updateById(
+      manager,
+      { ...entity, version: version + 1 },
+      [...Object.keys(changes), 'version'],
+      { sql: '"version" = ?', parameters: [version] },
+    );
     if (result.affected !== 1) return false;
     settlement.version = version + 1;
     return true;
