@@ -29,7 +29,7 @@ describe('SQLite data source', () => {
     const target = parseDatabaseUrl(db.url);
     expect(target.kind === 'sqlite' && existsSync(path.dirname(target.path))).toBe(true);
     expect(await pragma('journal_mode')).toBe('wal');
-    expect(await pragma('synchronous')).toBe(2);
+    expect(await pragma('synchronous')).toBe(1);
     expect(await pragma('busy_timeout')).toBe(2_500);
     expect(await pragma('foreign_keys')).toBe(1);
   });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
@@ -7,7 +8,7 @@ import { parseDatabaseUrl } from '../data-source';
 import { openDataSource } from '../testing/harness';
 import { TestDatabase, createTestDatabase } from '../testing/test-database';
 import { rawQuery } from './raw-query';
-import { SqliteGroupCommit } from './sqlite-group-commit';
+import { SqliteGroupCommit, walFileSync } from './sqlite-group-commit';
 
 const insert = (manager: EntityManager, name: string) =>
   rawQuery(manager, 'INSERT INTO "items" ("name") VALUES (?)', [name]);
@@ -135,6 +136,115 @@ describe('SqliteGroupCommit', () => {
     const read = await sut.read((manager) => rawQuery(manager, 'SELECT COUNT(*) AS "n" FROM "items"', []));
 
     expect(read.records).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('SqliteGroupCommit and the WAL sync', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeEach(async () => {
+    db = await createTestDatabase('group_commit_sync', { driver: 'sqlite' });
+    dataSource = await openDataSource(db);
+    await dataSource.query('CREATE TABLE "items" ("name" text PRIMARY KEY)');
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  function heldSync(): { sync: () => Promise<void>; calls: number; release(error?: Error): void } {
+    const pending: Array<{ resolve(): void; reject(error: Error): void }> = [];
+    const control = {
+      calls: 0,
+      sync: () =>
+        new Promise<void>((resolve, reject) => {
+          control.calls += 1;
+          pending.push({ resolve, reject });
+        }),
+      release: (error?: Error) => {
+        for (const one of pending.splice(0)) {
+          if (error) one.reject(error);
+          else one.resolve();
+        }
+      },
+    };
+    return control;
+  }
+
+  const settledSoon = async (promise: Promise<unknown>): Promise<boolean> => {
+    let settled = false;
+    void promise.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return settled;
+  };
+
+  it('answers a unit only once the WAL is synced after its COMMIT', async () => {
+    const wal = heldSync();
+    const sut = new SqliteGroupCommit(dataSource, wal.sync);
+
+    const answer = sut.run((manager) => insert(manager, 'paid'));
+
+    expect(await settledSoon(answer)).toBe(false);
+    expect(wal.calls).toBe(1);
+    wal.release();
+    await expect(answer).resolves.toBeDefined();
+  });
+
+  it('lets a read wait for the sync, so it never sees a row that is not on disk yet', async () => {
+    const wal = heldSync();
+    const sut = new SqliteGroupCommit(dataSource, wal.sync);
+    const written = sut.run((manager) => insert(manager, 'paid'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const read = sut.read((manager) => rawQuery(manager, 'SELECT COUNT(*) AS "n" FROM "items"', []));
+
+    expect(await settledSoon(read)).toBe(false);
+    wal.release();
+    await written;
+    expect((await read).records).toEqual([{ n: 1 }]);
+  });
+
+  it('fails every unit of a batch whose sync fails', async () => {
+    const wal = heldSync();
+    const sut = new SqliteGroupCommit(dataSource, wal.sync);
+    const answers = Promise.allSettled([
+      sut.run((manager) => insert(manager, 'a')),
+      sut.run((manager) => insert(manager, 'b')),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    wal.release(new Error('EIO: i/o error, fsync'));
+
+    expect((await answers).map((a) => a.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('by default syncs the -wal file of the database, opened once', async () => {
+    const opened: string[] = [];
+    const synced: number[] = [];
+    const sut = new SqliteGroupCommit(
+      dataSource,
+      walFileSync(dataSource, {
+        openSync: (path, flags) => {
+          opened.push(path);
+          return fs.openSync(path, flags);
+        },
+        fsync: (fd, callback) => {
+          synced.push(fd);
+          fs.fsync(fd, callback);
+        },
+      }),
+    );
+
+    await sut.run((manager) => insert(manager, 'one'));
+    await sut.run((manager) => insert(manager, 'two'));
+
+    expect(opened).toEqual([`${String(dataSource.options.database)}-wal`]);
+    expect(synced).toHaveLength(2);
   });
 });
 

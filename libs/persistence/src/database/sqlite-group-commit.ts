@@ -1,7 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { closeSync, fsync, openSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { rawQuery } from './raw-query';
+
+/** Makes everything committed so far durable. */
+export type WalSync = () => Promise<void>;
 
 /** A batch stops taking units here even while more wait, so the first unit's wait stays bounded. */
 export const MAX_UNITS_PER_BATCH = 128;
@@ -25,9 +29,11 @@ interface OpenUnit {
 /**
  * Group commit for the single better-sqlite3 connection. Every unit of work that arrives while a batch is
  * being written joins the next one: one physical transaction, a SAVEPOINT per unit (a unit that throws
- * rolls back to its own savepoint only), one COMMIT, so one fsync for the lot under synchronous=FULL.
- * No unit hears its outcome (result or error) before that COMMIT: an answer given earlier could rest on
- * rows of a neighbour that never reach the disk. If the COMMIT fails, every unit of the batch fails.
+ * rolls back to its own savepoint only), one COMMIT, then one fsync of the WAL for the lot.
+ * The fsync runs on libuv's thread pool (the connection is synchronous=NORMAL, so COMMIT itself does not
+ * sync): the event loop keeps serving requests, and the next batch is written while this one syncs.
+ * No unit hears its outcome (result or error) before its batch is on disk: an answer given earlier could
+ * rest on rows of a neighbour that never get there. If the COMMIT or the fsync fails, every unit fails.
  */
 export class SqliteGroupCommit {
   private readonly queue: Unit[] = [];
@@ -35,8 +41,16 @@ export class SqliteGroupCommit {
   private draining = false;
   private writing = false;
   private committed = 0;
+  /** The fsync of the latest batch while it runs: reads wait for it, so they never see rows not on disk. */
+  private syncing: Promise<void> | null = null;
+  private readonly syncWal: WalSync;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    syncWal?: WalSync,
+  ) {
+    this.syncWal = syncWal ?? walFileSync(dataSource);
+  }
 
   /** Physical transactions committed so far. */
   get commits(): number {
@@ -71,6 +85,12 @@ export class SqliteGroupCommit {
     const running = this.current.getStore();
     if (running?.open) return work(running.manager);
     if (this.writing) return this.run(work);
+    // After the wait a batch may be writing again: decide afresh.
+    if (this.syncing)
+      return this.syncing.then(
+        () => this.read(work),
+        () => this.read(work),
+      );
     return work(this.dataSource.manager);
   }
 
@@ -109,7 +129,15 @@ export class SqliteGroupCommit {
     } finally {
       this.writing = false;
     }
-    for (const outcome of outcomes) outcome.deliver();
+    const synced = this.syncWal();
+    const settled = synced.then(
+      () => outcomes.forEach((outcome) => outcome.deliver()),
+      (error: unknown) => units.forEach((unit) => unit.fail(error)),
+    );
+    this.syncing = settled;
+    void settled.finally(() => {
+      if (this.syncing === settled) this.syncing = null;
+    });
   }
 
   private async runUnit(manager: EntityManager, unit: Unit): Promise<Outcome> {
@@ -125,4 +153,32 @@ export class SqliteGroupCommit {
     await rawQuery(manager, 'RELEASE "unit"', []);
     return outcome;
   }
+}
+
+/** A descriptor still open when its DataSource is collected is closed then. */
+const openDescriptors = new FinalizationRegistry<{ fd?: number }>((held) => {
+  if (held.fd !== undefined) closeSync(held.fd);
+});
+
+/**
+ * fsync of the `-wal` file through its own descriptor: Linux and Windows flush a file's cached pages
+ * whatever handle wrote them. An in-memory database has nothing to sync.
+ */
+export function walFileSync(
+  dataSource: DataSource,
+  io: {
+    openSync(path: string, flags: string): number;
+    fsync(fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void;
+  } = { openSync, fsync },
+): WalSync {
+  const file = String(dataSource.options.database ?? ':memory:');
+  if (file === ':memory:' || file === '') return () => Promise.resolve();
+  const held: { fd?: number } = {};
+  openDescriptors.register(dataSource, held);
+  return () =>
+    new Promise<void>((resolve, reject) => {
+      // Opened lazily: the WAL exists from the first COMMIT on, and lives as long as our connection.
+      held.fd ??= io.openSync(`${file}-wal`, 'r+');
+      io.fsync(held.fd, (error) => (error ? reject(error) : resolve()));
+    });
 }

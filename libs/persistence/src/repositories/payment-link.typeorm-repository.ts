@@ -13,6 +13,19 @@ import { PaymentLinkEntity } from '../entities/payment-link.entity';
 import { paymentLinkToDomain, paymentLinkToEntity } from '../mappers/payment-link.mapper';
 import { assertUpdated } from './write-checks';
 
+/**
+ * What a link may change after it is created (the rest is readonly in the domain). Naming only these keeps
+ * SQLite from rewriting every index and re-checking the bill's foreign key on each status change.
+ */
+const LINK_MUTABLE_COLUMNS: readonly (keyof PaymentLinkEntity)[] = [
+  'status',
+  'providerOrderId',
+  'paymentUrl',
+  'expiresAt',
+  'statusReason',
+  'updatedAt',
+];
+
 export class TypeormPaymentLinkRepository extends PaymentLinkRepository {
   constructor(private readonly db: DbContext) {
     super();
@@ -122,13 +135,12 @@ export class TypeormPaymentLinkRepository extends PaymentLinkRepository {
 
   async update(link: PaymentLink): Promise<void> {
     const entity = paymentLinkToEntity(link);
-    const { id, lastPolledAt: _poller, createdAt: _created, ...changes } = entity;
     const result = await this.db.run((manager) =>
       refusingDuplicates(`Live payment link of bill ${link.billId}`, () =>
-        entitySql(manager, PaymentLinkEntity).updateById(manager, entity, Object.keys(changes)),
+        entitySql(manager, PaymentLinkEntity).updateById(manager, entity, LINK_MUTABLE_COLUMNS),
       ),
     );
-    assertUpdated(result, 'Payment link', id);
+    assertUpdated(result, 'Payment link', link.id);
   }
 
   /** Hot path of every notification: fixed SQL, no query builder; a read that needs no batch. */

@@ -23,6 +23,27 @@ const NO_SETTLEMENTS = {
   resolved: 0,
 } satisfies Record<SettlementStatus, number>;
 
+/** What a settlement may change after it is created (see LINK_MUTABLE_COLUMNS for why only these). */
+const SETTLEMENT_MUTABLE_COLUMNS: readonly (keyof SettlementEntity)[] = [
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'mode',
+  'appliedAmountMinor',
+  'externalRef',
+  'lastErrorCode',
+  'lastErrorMessage',
+  'attentionReason',
+  'leaseOwner',
+  'leaseExpiresAt',
+  'sentAt',
+  'appliedAt',
+  'resolutionNote',
+  'resolvedBy',
+  'updatedAt',
+  'version',
+];
+
 export class TypeormSettlementRepository extends SettlementRepository {
   constructor(private readonly db: DbContext) {
     super();
@@ -162,11 +183,11 @@ export class TypeormSettlementRepository extends SettlementRepository {
   /** Bumps the version in memory too: the caller's next update of the same object must not conflict. */
   private async writeIfUnchanged(manager: EntityManager, settlement: Settlement): Promise<boolean> {
     const entity = settlementToEntity(settlement);
-    const { id: _id, version, createdAt: _created, ...changes } = entity;
+    const version = entity.version;
     const result = await entitySql(manager, SettlementEntity).updateById(
       manager,
       { ...entity, version: version + 1 },
-      [...Object.keys(changes), 'version'],
+      SETTLEMENT_MUTABLE_COLUMNS,
       { sql: '"version" = ?', parameters: [version] },
     );
     if (result.affected !== 1) return false;
