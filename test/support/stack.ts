@@ -11,6 +11,7 @@ import {
   InvoiceboxSandbox,
   PrinterSimulator,
   RkeeperSimulator,
+  RkeeperSimulatorOptions,
   startInvoiceboxSandbox,
   startPrinterSimulator,
   startRkeeperSimulator,
@@ -68,6 +69,8 @@ export interface StackOptions {
   smtpPort?: number;
   /** `settlement.maxAttempts` of the bridge (default 20): small to reach needs_attention quickly. */
   settlementMaxAttempts?: number;
+  /** More options for the r_keeper simulator (e.g. `enforceLicense`). */
+  rkeeperSimulator?: Partial<RkeeperSimulatorOptions>;
 }
 
 export interface Stack {
@@ -83,6 +86,8 @@ export interface Stack {
   /** Set with `pos: 'fake'`. */
   pos?: FakePos;
   configYaml: string;
+  /** Stops the bridge and starts it again on the same port, database and simulators (`app`, `store` change). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,7 +118,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ],
     settings: { webhook: { timeoutMs: 5_000, retryDelaysMs: [200, 500, 1_000] } },
   });
-  const rkeeper = await startRkeeperSimulator({ notifyUrl: `${bridgeUrl}/webhooks/rkeeper/cafe-1` });
+  const rkeeper = await startRkeeperSimulator({
+    notifyUrl: `${bridgeUrl}/webhooks/rkeeper/cafe-1`,
+    ...options.rkeeperSimulator,
+  });
   const printer = options.printer ? await startPrinterSimulator({}) : undefined;
   const fias = options.fias
     ? await startFiasSimulator({ checkoutDelayMs: 20, ...options.fias.simulator })
@@ -165,14 +173,18 @@ ${options.smtpPort ? `smtp: { host: 127.0.0.1, port: ${options.smtpPort}, from: 
 `;
   const config = parseConfig(configYaml, {}, 'stack');
   const fakePos = options.pos === 'fake' ? new FakePos(config.sites[0]?.currency ?? 'RUB') : undefined;
-  const app = fakePos
-    ? await bootstrapWithPos({ config, path: 'stack', demo: false }, options.scheduler, fakePos)
-    : await bootstrapBridge(
-        { config, path: 'stack', demo: false },
-        { factory: NestFactory, scheduler: options.scheduler },
-      );
-  await app.listen(bridgePort, '127.0.0.1');
-  return {
+  const boot = async (): Promise<NestExpressApplication> => {
+    const started = fakePos
+      ? await bootstrapWithPos({ config, path: 'stack', demo: false }, options.scheduler, fakePos)
+      : await bootstrapBridge(
+          { config, path: 'stack', demo: false },
+          { factory: NestFactory, scheduler: options.scheduler },
+        );
+    await started.listen(bridgePort, '127.0.0.1');
+    return started;
+  };
+  let app = await boot();
+  const stack: Stack = {
     bridgeUrl,
     adminToken: STACK_ADMIN_TOKEN,
     app,
@@ -183,6 +195,12 @@ ${options.smtpPort ? `smtp: { host: 127.0.0.1, port: ${options.smtpPort}, from: 
     fias,
     pos: fakePos,
     configYaml,
+    async restart() {
+      await app.close();
+      app = await boot();
+      stack.app = app;
+      stack.store = app.get(Store);
+    },
     async close() {
       await app.close();
       await Promise.all([
@@ -195,6 +213,7 @@ ${options.smtpPort ? `smtp: { host: 127.0.0.1, port: ${options.smtpPort}, from: 
       await database.drop();
     },
   };
+  return stack;
 }
 
 /** The bridge as bootstrapBridge builds it, with the site's POS replaced by an in-memory one. */

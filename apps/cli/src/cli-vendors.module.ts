@@ -8,7 +8,10 @@ import {
 } from '../../bridge/src/sites/adapter-registries';
 import { FiasAdapterFactory } from '../../bridge/src/vendors/fias.factory';
 import { InvoiceboxProviderFactory } from '../../bridge/src/vendors/invoicebox.factory';
+import { DataSource } from 'typeorm';
 import { RkeeperAdapterFactory } from '../../bridge/src/vendors/rkeeper.factory';
+import { DatabaseFiasPostingNumberStore } from '../../bridge/src/vendors/fias-posting-numbers';
+import { DatabaseLicenseSeqStore } from '../../bridge/src/vendors/rkeeper-license-sequence';
 import { hasExclusiveLink } from './pos-links';
 
 /** The bridge's registry, except that it opens an exclusive link (FIAS) only when the command owns it. */
@@ -49,9 +52,21 @@ export class CliVendorsModule {
       providers: [
         {
           provide: PosAdapterRegistry,
-          useFactory: (config: BridgeConfig) =>
-            new CliPosRegistry(config, [new RkeeperAdapterFactory(), new FiasAdapterFactory()], ownedLinks),
-          inject: [BridgeConfig],
+          // Without a database (doctor's upstream checks) nothing is paid, so no licence number is spent.
+          useFactory: (config: BridgeConfig, dataSource?: DataSource) =>
+            new CliPosRegistry(
+              config,
+              [
+                new RkeeperAdapterFactory(dataSource ? new DatabaseLicenseSeqStore(dataSource) : undefined),
+                new FiasAdapterFactory(
+                  dataSource
+                    ? (siteId, file) => new DatabaseFiasPostingNumberStore(dataSource, siteId, file)
+                    : undefined,
+                ),
+              ],
+              ownedLinks,
+            ),
+          inject: [BridgeConfig, { token: DataSource, optional: true }],
         },
         {
           provide: PaymentProviderRegistry,

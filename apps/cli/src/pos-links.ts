@@ -2,7 +2,7 @@ import { JobLock } from '@bridge/core';
 import { TypeormJobLock } from '@bridge/persistence';
 import { DataSource } from 'typeorm';
 import { LoadedConfig } from '../../bridge/src/config/load-config';
-import { LINK_LEASE_TTL_MS } from '../../bridge/src/sites/pos-link-leases';
+import { LINK_LEASE_TTL_MS, linkLeaseKey } from '../../bridge/src/sites/pos-link-leases';
 import {
   DatabaseInUseError,
   ProcessLock,
@@ -75,7 +75,7 @@ function holdLease(jobLock: JobLock, siteId: string): Promise<(() => Promise<voi
   return new Promise((resolve, reject) => {
     let letGo: () => void = () => undefined;
     const held = new Promise<void>((done) => (letGo = done));
-    const run = jobLock.tryRun(`pos-link:${siteId}`, LINK_LEASE_TTL_MS, async () => {
+    const run = jobLock.tryRun(linkLeaseKey(siteId), LINK_LEASE_TTL_MS, async () => {
       resolve(async () => {
         letGo();
         await run;

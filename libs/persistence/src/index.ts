@@ -6,6 +6,7 @@ export { TypeormStore } from './repositories/typeorm-store';
 export { TypeormJobLock } from './repositories/typeorm-job-lock';
 export { TypeormAlertOutbox } from './repositories/alert-outbox.typeorm-repository';
 export { TypeormReconciliationStore } from './repositories/reconciliation.typeorm-repository';
+export { TypeormCounters } from './repositories/counters.typeorm-repository';
 export { CorruptColumnError } from './mappers/json-columns';
 export { TEST_DRIVERS, createTestDatabase } from './testing/test-database';
 export type { TestDatabase, TestDatabaseOptions, TestDriver } from './testing/test-database';

@@ -5,6 +5,9 @@ import { BridgeConfig, SiteConfig } from '../config/bridge-config';
 
 /** Renewed every third of it; a dead holder's link is free this long after its last renewal. */
 export const LINK_LEASE_TTL_MS = 15_000;
+
+/** The JobLock key of a site's exclusive link: the bridge and the CLI must agree on it. */
+export const linkLeaseKey = (siteId: string): string => `pos-link:${siteId}`;
 const ACQUIRE_RETRY_MS = 2_000;
 
 /**
@@ -60,7 +63,7 @@ export class PosLinkLeases implements OnApplicationBootstrap, OnApplicationShutd
   private async keepTrying(siteId: string): Promise<void> {
     while (!this.stop.signal.aborted) {
       try {
-        await this.jobLock.tryRun(`pos-link:${siteId}`, LINK_LEASE_TTL_MS, (lost) => this.hold(siteId, lost));
+        await this.jobLock.tryRun(linkLeaseKey(siteId), LINK_LEASE_TTL_MS, (lost) => this.hold(siteId, lost));
       } catch (error) {
         this.logger.warn({ siteId, err: describeError(error) }, 'POS/PMS link lease not acquired');
       }

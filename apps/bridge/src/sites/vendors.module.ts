@@ -1,5 +1,6 @@
 import { Global, Module, Type } from '@nestjs/common';
 import { PaymentProviderRegistry, PosAdapterRegistry } from '@bridge/core';
+import { DataSource } from 'typeorm';
 import { BridgeConfig } from '../config/bridge-config';
 import {
   ConfiguredPosRegistry,
@@ -10,8 +11,10 @@ import {
 import { InvoiceboxProviderFactory } from '../vendors/invoicebox.factory';
 import { RkeeperAdapterFactory } from '../vendors/rkeeper.factory';
 import { FiasAdapterFactory } from '../vendors/fias.factory';
+import { DatabaseFiasPostingNumberStore } from '../vendors/fias-posting-numbers';
+import { DatabaseLicenseSeqStore } from '../vendors/rkeeper-license-sequence';
 
-/** One factory per kind of site; each vendor adds its class here. */
+/** One factory per kind of site; each vendor adds its class here, and its provider below. */
 const POS_ADAPTER_FACTORIES: Type<PosAdapterFactory>[] = [RkeeperAdapterFactory, FiasAdapterFactory];
 /** The payment provider every site uses. */
 const PAYMENT_PROVIDER_FACTORIES: Type<PaymentProviderFactory>[] = [InvoiceboxProviderFactory];
@@ -20,7 +23,21 @@ const PAYMENT_PROVIDER_FACTORIES: Type<PaymentProviderFactory>[] = [InvoiceboxPr
 @Global()
 @Module({
   providers: [
-    ...POS_ADAPTER_FACTORIES,
+    // The vendors' counters that must never go back live in the bridge database.
+    {
+      provide: RkeeperAdapterFactory,
+      useFactory: (dataSource: DataSource) =>
+        new RkeeperAdapterFactory(new DatabaseLicenseSeqStore(dataSource)),
+      inject: [DataSource],
+    },
+    {
+      provide: FiasAdapterFactory,
+      useFactory: (dataSource: DataSource) =>
+        new FiasAdapterFactory(
+          (siteId, file) => new DatabaseFiasPostingNumberStore(dataSource, siteId, file),
+        ),
+      inject: [DataSource],
+    },
     ...PAYMENT_PROVIDER_FACTORIES,
     {
       provide: PosAdapterRegistry,

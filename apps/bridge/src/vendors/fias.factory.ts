@@ -2,11 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { PosAdapter } from '@bridge/core';
-import { FiasAdapterLogger, FileFiasPostingNumberStore, createFiasPmsAdapter } from '@bridge/fias';
+import {
+  FiasAdapterLogger,
+  FiasPostingNumberStore,
+  FileFiasPostingNumberStore,
+  createFiasPmsAdapter,
+} from '@bridge/fias';
 import { BridgeConfig, SiteConfig } from '../config/bridge-config';
 import { PosAdapterFactory } from '../sites/adapter-registries';
 
-/** Where a site's P# high-water mark is kept when the config does not say: beside the SQLite file. */
+/** Where a site's P# high-water mark was kept by earlier versions (and is still read): beside the SQLite file. */
 export function fiasPostingNumberFile(site: SiteConfig, config: BridgeConfig): string {
   if (site.fias?.postingNumberFile) return resolve(site.fias.postingNumberFile);
   const sqlite = /^sqlite:(.+)$/.exec(config.database.url);
@@ -19,6 +24,19 @@ export function fiasPostingNumberFile(site: SiteConfig, config: BridgeConfig): s
 export class FiasAdapterFactory extends PosAdapterFactory {
   readonly kind = 'fias' as const;
 
+  /**
+   * The service keeps the P# mark in its database (DatabaseFiasPostingNumberStore, given the site's earlier
+   * file); without one (tests, a CLI command that posts nothing) the file alone.
+   */
+  constructor(
+    private readonly postingNumbersOf: (
+      siteId: string,
+      file: FileFiasPostingNumberStore,
+    ) => FiasPostingNumberStore = (_siteId, file) => file,
+  ) {
+    super();
+  }
+
   create(site: SiteConfig, config: BridgeConfig): PosAdapter {
     const fias = site.fias;
     if (!fias) throw new Error(`Site ${site.id} of kind fias has no fias section`);
@@ -27,9 +45,10 @@ export class FiasAdapterFactory extends PosAdapterFactory {
       log: (context, message) => nest.log(context, message),
       warn: (context, message) => nest.warn(context, message),
     };
-    // P# must never repeat, across restarts too: the mark is on disk before a number is used.
+    // P# must never repeat, across restarts too: the mark is durable before a number is used.
     const file = fiasPostingNumberFile(site, config);
     mkdirSync(dirname(file), { recursive: true });
+    const postingNumbers = this.postingNumbersOf(site.id, new FileFiasPostingNumberStore(file));
     return createFiasPmsAdapter(
       {
         siteId: site.id,
@@ -58,7 +77,7 @@ export class FiasAdapterFactory extends PosAdapterFactory {
           postingTimeoutMs: fias.postingTimeoutMs,
         },
       },
-      { postingNumbers: new FileFiasPostingNumberStore(file), logger },
+      { postingNumbers, logger },
     );
   }
 }

@@ -40,8 +40,11 @@ export function rkeeperClientConfig(site: SiteConfig, rk: RkeeperConfig): Rkeepe
 @Injectable()
 export class RkeeperAdapterFactory extends PosAdapterFactory {
   readonly kind = 'rkeeper' as const;
-  /** Per process for now: a restart starts the LicenseInstance seqNumber again (docs/decisions/rkeeper-adapter.md). */
-  private readonly licenseSeqStore: RkeeperLicenseSeqStore = new InMemoryLicenseSeqStore();
+
+  /** The service passes the database-backed store (DatabaseLicenseSeqStore); in memory is for tests only. */
+  constructor(private readonly licenseSeqStore: RkeeperLicenseSeqStore = new InMemoryLicenseSeqStore()) {
+    super();
+  }
 
   create(site: SiteConfig, _config: BridgeConfig): PosAdapter {
     const rk = site.rkeeper;

@@ -1,6 +1,7 @@
 import { AlertCursorEntity } from './alert-cursor.entity';
 import { AlertDeliveryEntity } from './alert-delivery.entity';
 import { BillEntity } from './bill.entity';
+import { CounterEntity } from './counter.entity';
 import { EventEntity } from './event.entity';
 import { JobLeaseEntity } from './job-lease.entity';
 import { NotificationInboxEntity } from './notification-inbox.entity';
@@ -13,6 +14,7 @@ export {
   AlertCursorEntity,
   AlertDeliveryEntity,
   BillEntity,
+  CounterEntity,
   EventEntity,
   JobLeaseEntity,
   NotificationInboxEntity,
@@ -34,4 +36,5 @@ export const ENTITIES = [
   AlertDeliveryEntity,
   AlertCursorEntity,
   ReconciliationReportEntity,
+  CounterEntity,
 ];

@@ -18,6 +18,7 @@ const TABLES = [
   'alert_deliveries',
   'alert_cursors',
   'reconciliation_reports',
+  'counters',
 ];
 
 interface TableShape {
