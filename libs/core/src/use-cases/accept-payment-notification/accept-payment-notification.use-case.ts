@@ -91,7 +91,6 @@ export class AcceptPaymentNotification {
       if (!(await this.addToInbox(tx, input, now))) return { kind: 'duplicate' } as const;
 
       const link = (await tx.links.findById(linkAsRead.id)) ?? linkAsRead;
-      const bill = await tx.bills.findById(link.billId);
       const payment = new Payment({
         id: newId(),
         siteId: input.siteId,
@@ -114,7 +113,8 @@ export class AcceptPaymentNotification {
         paymentId: payment.id,
         siteId: input.siteId,
         billId: link.billId,
-        billExternalId: bill?.externalId ?? link.billExternalId,
+        // A bill's external id never changes, and the link was issued for this bill: no need to read it.
+        billExternalId: link.billExternalId,
         amount: payment.amount,
         status: 'pending',
         attempts: 0,
