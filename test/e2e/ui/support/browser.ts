@@ -1,41 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserContext, BrowserContextOptions, Page, chromium } from 'playwright-core';
+import { BrowserContextOptions, Page } from 'playwright-core';
+import { Chromium, launchHeadlessChromium } from '../../../support/chromium';
 
 export const ARTIFACTS = join(__dirname, '..', '..', '..', '..', 'test-artifacts', 'ui');
 
-export interface Chromium {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
+export type { Chromium };
 
-/** Debian's Chromium, headless, with a throwaway profile and nothing talking to the network on its own. */
+/** Debian's Chromium for the UI tests; screenshots go to ARTIFACTS. */
 export async function launchChromium(options: BrowserContextOptions = {}): Promise<Chromium> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'bridge-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    ...options,
-  });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return launchHeadlessChromium(options);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
