@@ -57,7 +57,13 @@ export class PinnedHttpsAgent extends https.Agent {
   constructor(options: PinnedAgentOptions) {
     const { pins, insecure, handshakeTimeoutMs, ...agentOptions } = options;
     const pinned = pins.length > 0 || insecure;
-    super({ ...agentOptions, rejectUnauthorized: !pinned, maxCachedSessions: pinned ? 0 : undefined });
+    super({
+      ...agentOptions,
+      // One TLS context for every connection: building it per connection cost more than the handshake.
+      secureContext: agentOptions.secureContext ?? tls.createSecureContext(),
+      rejectUnauthorized: !pinned,
+      maxCachedSessions: pinned ? 0 : undefined,
+    });
     this.pins = pins;
     this.insecure = insecure;
     this.handshakeTimeoutMs = handshakeTimeoutMs;
@@ -88,8 +94,8 @@ export class PinnedHttpsAgent extends https.Agent {
     };
     const onSecure = (): void => {
       if (this.pins.length === 0) return finish(null);
-      const certificate = socket.getPeerCertificate();
-      const actual = certificate && 'fingerprint256' in certificate ? certificate.fingerprint256 : '';
+      // The X509Certificate object, not getPeerCertificate()'s: that one decodes every field of the chain.
+      const actual = socket.getPeerX509Certificate()?.fingerprint256 ?? '';
       finish(fingerprintMatches(actual, this.pins) ? null : new TlsPinMismatchError(actual || 'none'));
     };
     const onError = (err: Error): void => finish(err);
