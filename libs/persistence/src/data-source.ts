@@ -61,10 +61,11 @@ export function createDataSourceOptions(
     database: target.path,
     timeout: busyTimeoutMs,
     prepareDatabase: (db: Database) => {
-      if (!inMemory) db.pragma('journal_mode = WAL');
+      const wal = !inMemory && db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
       // NORMAL: COMMIT does not sync; SqliteGroupCommit fsyncs the WAL off the event loop after every batch
-      // and answers nobody before that, so a confirmed payment is on disk, even through a power cut.
-      db.pragma('synchronous = NORMAL');
+      // and answers nobody before that, so a confirmed payment is on disk, even through a power cut. Where
+      // the file system refuses WAL (some network shares), COMMIT must sync by itself: FULL.
+      db.pragma(wal || inMemory ? 'synchronous = NORMAL' : 'synchronous = FULL');
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       db.pragma('foreign_keys = ON');
     },

@@ -66,7 +66,7 @@ async function postgresQuery(
 const statements = new WeakMap<SqliteDatabase, Map<string, Statement>>();
 const STATEMENT_CACHE_SIZE = 200;
 
-function sqliteConnectionOf(dataSource: DataSource): SqliteDatabase | undefined {
+export function sqliteConnectionOf(dataSource: DataSource): SqliteDatabase | undefined {
   if (dataSource.options.type !== 'better-sqlite3') return undefined;
   const connection: unknown = Reflect.get(dataSource.driver, 'databaseConnection');
   return typeof connection === 'object' && connection !== null && 'prepare' in connection

@@ -248,6 +248,31 @@ describe('SqliteGroupCommit and the WAL sync', () => {
   });
 });
 
+describe('walFileSync outside WAL mode', () => {
+  it('opens and syncs nothing when the database is not in WAL mode (its COMMIT syncs itself)', async () => {
+    const db = await createTestDatabase('group_commit_nowal', { driver: 'sqlite' });
+    const dataSource = await openDataSource(db);
+    try {
+      await dataSource.query('PRAGMA journal_mode = DELETE');
+      const touched: string[] = [];
+      const sync = walFileSync(dataSource, {
+        openSync: (path) => {
+          touched.push(path);
+          return -1;
+        },
+        fsync: (_fd, callback) => callback(null),
+      });
+
+      await sync();
+
+      expect(touched).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+      await db.drop();
+    }
+  });
+});
+
 describe('SqliteGroupCommit across a crash', () => {
   it('keeps every unit that was answered when the process is killed', async () => {
     const db = await createTestDatabase('group_commit_crash', { driver: 'sqlite' });

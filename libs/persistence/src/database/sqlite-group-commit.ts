@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, fsync, openSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
-import { rawQuery } from './raw-query';
+import { rawQuery, sqliteConnectionOf } from './raw-query';
 
 /** Makes everything committed so far durable. */
 export type WalSync = () => Promise<void>;
@@ -162,7 +162,8 @@ const openDescriptors = new FinalizationRegistry<{ fd?: number }>((held) => {
 
 /**
  * fsync of the `-wal` file through its own descriptor: Linux and Windows flush a file's cached pages
- * whatever handle wrote them. An in-memory database has nothing to sync.
+ * whatever handle wrote them. An in-memory database has nothing to sync, nor has one the file system kept
+ * out of WAL mode (its COMMIT syncs by itself: see createDataSourceOptions).
  */
 export function walFileSync(
   dataSource: DataSource,
@@ -175,8 +176,11 @@ export function walFileSync(
   if (file === ':memory:' || file === '') return () => Promise.resolve();
   const held: { fd?: number } = {};
   openDescriptors.register(dataSource, held);
+  let walMode: boolean | undefined;
   return () =>
     new Promise<void>((resolve, reject) => {
+      walMode ??= sqliteConnectionOf(dataSource)?.pragma('journal_mode', { simple: true }) === 'wal';
+      if (!walMode) return resolve();
       // Opened lazily: the WAL exists from the first COMMIT on, and lives as long as our connection.
       held.fd ??= io.openSync(`${file}-wal`, 'r+');
       io.fsync(held.fd, (error) => (error ? reject(error) : resolve()));
