@@ -1,23 +1,11 @@
-import { Bill, Payment, PaymentLink, Settlement } from '@bridge/core';
+import { Bill, Payment } from '@bridge/core';
 import { FiasSimReservationSeed } from '@bridge/simulators';
 import { Stack } from '../../support/stack';
-import { waitFor } from '../../support/wait-for';
+import { storedBillWhen } from '../../support/bridge-api';
+
+export { api, issueLink, settlementWhen } from '../../support/bridge-api';
 
 export const HOTEL = 'hotel-1';
-
-export async function api<T>(
-  stack: Stack,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${stack.bridgeUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${stack.adminToken}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
 
 export function sim(stack: Stack) {
   if (!stack.fias) throw new Error('the stack runs no FIAS simulator');
@@ -31,13 +19,7 @@ export function folioWhen(
   accept: (bill: Bill) => boolean,
   what: string,
 ): Promise<Bill> {
-  return waitFor(
-    async () => {
-      const bill = await stack.store.bills.findByExternalId(HOTEL, reservation);
-      return bill && accept(bill) ? bill : undefined;
-    },
-    { what },
-  );
+  return storedBillWhen(stack, HOTEL, reservation, accept, what);
 }
 
 /** Checks a guest in at the PMS and waits until the bridge shows a payable folio. */
@@ -49,23 +31,6 @@ export async function checkIn(stack: Stack, seed: FiasSimReservationSeed): Promi
     (b) => b.status === 'open' && b.amountDue.isPositive(),
     `folio ${seed.reservation}`,
   );
-}
-
-export async function issueLink(stack: Stack, billId: string): Promise<PaymentLink> {
-  const issued = await api<{ linkId: string }>(stack, 'POST', `/api/v1/bills/${billId}/payment-link`);
-  expect(issued.status).toBe(201);
-  const link = await stack.store.links.findById(issued.body.linkId);
-  if (!link?.providerOrderId) throw new Error('the link has no Invoicebox order');
-  return link;
-}
-
-export function settlementWhen(
-  stack: Stack,
-  billId: string,
-  accept: (settlement: Settlement) => boolean,
-  what: string,
-): Promise<Settlement> {
-  return waitFor(async () => (await stack.store.settlements.listByBill(billId)).find(accept), { what });
 }
 
 export async function paymentOf(stack: Stack, billId: string): Promise<Payment> {

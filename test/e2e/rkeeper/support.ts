@@ -1,61 +1,28 @@
 import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
-import { Bill, PaymentLink, Settlement } from '@bridge/core';
+import { Bill } from '@bridge/core';
 import { RKEEPER_XML_PATH, RkeeperSimulator, selfSignedCertificate } from '@bridge/simulators';
 import { Stack } from '../../support/stack';
-import { waitFor } from '../../support/wait-for';
+import { storedBillWhen } from '../../support/bridge-api';
+
+export { api, issueLink, settlementWhen } from '../../support/bridge-api';
 
 export const SITE = 'cafe-1';
 export const INVOICEBOX_CURRENCY = 1030240;
 export const PREPAY_REASON = 5;
 
-export async function api<T>(
-  stack: Stack,
-  method: 'GET' | 'POST',
-  path: string,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${stack.bridgeUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${stack.adminToken}` },
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
 export function openOrder(stack: Stack, tableCode: number, dishCodes: number[] = [101, 305, 601]): string {
   return stack.rkeeper.control.openOrder({ tableCode, dishes: dishCodes.map((code) => ({ code })) }).guid;
 }
 
-/** The bill as the bridge stores it, once `accept` holds for it. */
+/** The bill of an r_keeper order as the bridge stores it, once `accept` holds for it. */
 export function billWhen(
   stack: Stack,
   guid: string,
   accept: (bill: Bill) => boolean,
   what: string,
 ): Promise<Bill> {
-  return waitFor(
-    async () => {
-      const bill = await stack.store.bills.findByExternalId(SITE, guid);
-      return bill && accept(bill) ? bill : undefined;
-    },
-    { what },
-  );
-}
-
-export async function issueLink(stack: Stack, billId: string): Promise<PaymentLink> {
-  const issued = await api<{ linkId: string }>(stack, 'POST', `/api/v1/bills/${billId}/payment-link`);
-  expect(issued.status).toBe(201);
-  const link = await stack.store.links.findById(issued.body.linkId);
-  if (!link?.providerOrderId) throw new Error('the link has no Invoicebox order');
-  return link;
-}
-
-export function settlementWhen(
-  stack: Stack,
-  billId: string,
-  accept: (settlement: Settlement) => boolean,
-  what: string,
-): Promise<Settlement> {
-  return waitFor(async () => (await stack.store.settlements.listByBill(billId)).find(accept), { what });
+  return storedBillWhen(stack, SITE, guid, accept, what);
 }
 
 export interface RecordedCall {
