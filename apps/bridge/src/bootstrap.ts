@@ -5,6 +5,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { BridgeModule, BridgeModuleOptions } from './bridge.module';
+import { BridgeConfig } from './config/bridge-config';
 import { LoadedConfig } from './config/load-config';
 import { setupOpenApi } from './http/api/openapi';
 
@@ -32,7 +33,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', app.get(BridgeConfig).server.trustProxy);
   app.use(helmet());
   // The signature covers the exact bytes, so webhooks get the raw body whatever their content type.
   app.use('/webhooks', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));

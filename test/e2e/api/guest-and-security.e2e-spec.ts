@@ -148,6 +148,22 @@ describe('guest table page and security', () => {
     expect((await api().get('/t/cafe-1/99').set({ 'X-Forwarded-For': '203.0.113.200' })).status).toBe(200);
   });
 
+  it('believes X-Forwarded-For only from the proxies it trusts: from anyone else, guests share one limit', async () => {
+    const behindOtherProxy = await startFakeBridge({ scheduler: false, trustProxy: ['192.0.2.10'] });
+    try {
+      const statuses: number[] = [];
+      // Each request claims another guest address, but comes from 127.0.0.1, which this bridge does not trust.
+      for (let i = 0; i <= GUEST_RATE_LIMIT.limit; i++) {
+        const forged = { 'X-Forwarded-For': `203.0.113.${i % 250}` };
+        statuses.push((await request(behindOtherProxy.url).get('/t/cafe-1/99').set(forged)).status);
+      }
+      expect(statuses.slice(0, GUEST_RATE_LIMIT.limit).every((s) => s === 200)).toBe(true);
+      expect(statuses[GUEST_RATE_LIMIT.limit]).toBe(429);
+    } finally {
+      await behindOtherProxy.close();
+    }
+  });
+
   it('sets security headers, and a CSP that allows only its own assets on the pages it renders', async () => {
     const session = String(
       (await api().post('/dashboard/sign-in').type('form').send({ token: SECRETS.UI_ADMIN_TOKEN })).headers[

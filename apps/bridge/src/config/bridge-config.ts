@@ -18,9 +18,40 @@ import {
   MinLength,
   ValidateIf,
   ValidateNested,
+  ValidationOptions,
+  registerDecorator,
 } from 'class-validator';
+import { isIP } from 'node:net';
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR range, or one of Express's names for a range. */
+export function isTrustedProxyEntry(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (PROXY_KEYWORDS.includes(value)) return true;
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+function IsTrustedProxy(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isTrustedProxy',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: 'must list IP addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+        ...options,
+      },
+      validator: { validate: isTrustedProxyEntry },
+    });
+}
 
 export class ServerConfig {
   @IsInt()
@@ -40,6 +71,14 @@ export class ServerConfig {
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters: it guards the operator API' })
   adminToken!: string;
+
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (the guest's address keys the rate limits). A proxy on
+   * another host or in another container must be listed, or every guest looks like the proxy.
+   */
+  @IsArray()
+  @IsTrustedProxy({ each: true })
+  trustProxy: string[] = ['loopback'];
 }
 
 export class DatabaseConfig {

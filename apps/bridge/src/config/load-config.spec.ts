@@ -128,6 +128,28 @@ describe('configuration', () => {
     );
   });
 
+  it('trusts X-Forwarded-For from loopback by default, or from the proxies listed, and refuses what is not an address', () => {
+    expect(parseConfig(VALID, ENV).server.trustProxy).toEqual(['loopback']);
+    const listed = VALID.replace(
+      '  adminToken: ${ADMIN}',
+      '  adminToken: ${ADMIN}\n  trustProxy: [loopback, 172.17.0.1, 10.0.0.0/8, "fd00::/8"]',
+    );
+    expect(parseConfig(listed, ENV).server.trustProxy).toEqual([
+      'loopback',
+      '172.17.0.1',
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
+
+    const wrong = VALID.replace(
+      '  adminToken: ${ADMIN}',
+      '  adminToken: ${ADMIN}\n  trustProxy: [proxy.local, 10.0.0.0/33]',
+    );
+    expect(problemsOf(wrong)).toEqual([
+      'server.trustProxy: must list IP addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+    ]);
+  });
+
   it('requires a pinned fingerprint unless TLS checks are explicitly turned off', () => {
     const problems = problemsOf(VALID.replace('      tlsInsecure: true\n', ''));
     expect(problems).toEqual([

@@ -31,6 +31,8 @@ export interface FakeBridgeOptions {
   alertUrls?: string[];
   printerPort?: number;
   publicUrl?: string;
+  /** `server.trustProxy`; the default trusts loopback (the tests' own address). */
+  trustProxy?: string[];
 }
 
 export interface FakeBridge {
@@ -69,7 +71,7 @@ export async function startFakeBridge(options: FakeBridgeOptions = {}): Promise<
     .join('');
   const yaml = `
 logLevel: ${process.env.BRIDGE_TEST_LOGS ? 'info' : 'silent'}
-server: { port: 0, publicUrl: "${options.publicUrl ?? 'https://pay.cafe.test'}", adminToken: \${UI_ADMIN_TOKEN} }
+server: { port: 0, publicUrl: "${options.publicUrl ?? 'https://pay.cafe.test'}", adminToken: \${UI_ADMIN_TOKEN}${options.trustProxy ? `, trustProxy: ${JSON.stringify(options.trustProxy)}` : ''} }
 database: { url: "${databaseUrl}" }
 invoicebox: { apiUrl: "http://127.0.0.1:9", notifications: webhook }
 settlement: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200, leaseMs: 30000 }
