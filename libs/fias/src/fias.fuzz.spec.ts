@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { FiasCodec, STX, parseRecord } from './fias.codec';
 import { isFiasProtocolError } from './fias.errors';
 import { parseTypedRecord } from './fias.records';
+import { FIAS_RECORD_IDS, randomFiasBytes } from './testing/random-fias-bytes';
 
 const RUNS = 100_000;
 
@@ -31,59 +32,6 @@ function consume(codec: FiasCodec, bytes: Uint8Array, cuts: readonly number[]): 
   return failures;
 }
 
-const recordIds = [
-  'PS',
-  'PR',
-  'PL',
-  'PA',
-  'XR',
-  'XI',
-  'XB',
-  'XC',
-  'GI',
-  'GO',
-  'GC',
-  'LS',
-  'LD',
-  'LR',
-  'LA',
-  'NS',
-  'DS',
-];
-const fieldIds = [
-  'RN',
-  'G#',
-  'GN',
-  'TA',
-  'S1',
-  'T2',
-  'D1',
-  'TP',
-  'SC',
-  'P#',
-  'WS',
-  'PI',
-  'AS',
-  'BA',
-  'BI',
-  'DA',
-  'TI',
-];
-
-/** Bytes that look like FIAS often enough to reach the typed parsers, with random damage. */
-const fiasLike = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom(...recordIds).map((id) => `\u0002${id}|`),
-      fc
-        .tuple(fc.constantFrom(...fieldIds), fc.string({ maxLength: 8 }))
-        .map(([id, value]) => `${id}${value}|`),
-      fc.constantFrom('\u0003', '|', 'OK', '-', '12345', '991332', '\u0006', '\u0015'),
-    ),
-    { maxLength: 20 },
-  )
-  .map((parts) => Buffer.from(parts.join(''), 'latin1'));
-
 describe('FIAS decoder and parsers under random input', () => {
   it(`never crash on ${RUNS} random byte strings: every failure is a FiasProtocolError`, () => {
     const codecs = [
@@ -93,7 +41,7 @@ describe('FIAS decoder and parsers under random input', () => {
     let failures = 0;
     fc.assert(
       fc.property(
-        fc.oneof(fc.uint8Array({ maxLength: 96 }), fiasLike),
+        randomFiasBytes,
         fc.array(fc.nat(120), { maxLength: 4 }),
         fc.boolean(),
         (bytes, cuts, lrc) => {
@@ -111,7 +59,7 @@ describe('FIAS decoder and parsers under random input', () => {
 
   it('never crash on random record text fed straight to the parsers', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 64 }), fc.constantFrom(...recordIds), (body, id) => {
+      fc.property(fc.string({ maxLength: 64 }), fc.constantFrom(...FIAS_RECORD_IDS), (body, id) => {
         for (const text of [body, `${id}|${body}`]) {
           try {
             parseTypedRecord(parseRecord(text), 'RUB');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 // LE is left out: a well-formed Link End legitimately ends the link, which would stop the fuzzing.
-const RECORD_IDS = [
+export const FIAS_RECORD_IDS = [
   'PS',
   'PR',
   'PL',
@@ -30,6 +30,11 @@ const FIELD_IDS = [
   'SF',
   'TA',
   'S1',
+  'T2',
+  'D1',
+  'TP',
+  'SC',
+  'PI',
   'P#',
   'WS',
   'AS',
@@ -49,7 +54,7 @@ export const randomFiasBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc
     .array(
       fc.oneof(
-        fc.constantFrom(...RECORD_IDS).map((id) => `\u0002${id}|`),
+        fc.constantFrom(...FIAS_RECORD_IDS).map((id) => `\u0002${id}|`),
         fc
           .tuple(fc.constantFrom(...FIELD_IDS), fc.string({ maxLength: 8 }))
           .map(([id, value]) => `${id}${value}|`),
