@@ -41,6 +41,8 @@ export const HOTEL_MERCHANT = {
 /** A FIAS hotel site `hotel-1` beside the café, against the FIAS PMS simulator. */
 export interface FiasStackOptions {
   simulator?: FiasSimulatorOptions;
+  /** `fias.nightAuditRetrySeconds` (default 1). */
+  nightAuditRetrySeconds?: number;
   /** Extra YAML for the site's `fias` section (indented by the caller, 6 spaces). */
   fiasExtra?: string;
 }
@@ -168,7 +170,7 @@ sites:
 ${options.rkeeperSiteExtra ?? ''}
 ${printer ? `    printer: { host: 127.0.0.1, port: ${printer.port} }` : ''}
     pollIntervalSeconds: ${options.pollIntervalSeconds ?? 1}
-${fias ? fiasSiteYaml(fias, options.fias?.fiasExtra ?? '', join(mkdtempSync(join(tmpdir(), 'bridge-fias-')), 'posting-numbers.json')) : ''}
+${fias ? fiasSiteYaml(fias, options.fias ?? {}, join(mkdtempSync(join(tmpdir(), 'bridge-fias-')), 'posting-numbers.json')) : ''}
 ${options.smtpPort ? `smtp: { host: 127.0.0.1, port: ${options.smtpPort}, from: "Hotel <pay@hotel.example>" }` : ''}
 `;
   const config = parseConfig(configYaml, {}, 'stack');
@@ -234,7 +236,9 @@ async function bootstrapWithPos(
   return app;
 }
 
-function fiasSiteYaml(fias: FiasSimulator, extra: string, postingNumberFile: string): string {
+function fiasSiteYaml(fias: FiasSimulator, options: FiasStackOptions, postingNumberFile: string): string {
+  const extra = options.fiasExtra ?? '';
+  const nightAuditRetrySeconds = options.nightAuditRetrySeconds ?? 1;
   return `  - id: hotel-1
     kind: fias
     name: Отель на Мойке
@@ -251,7 +255,7 @@ function fiasSiteYaml(fias: FiasSimulator, extra: string, postingNumberFile: str
       transactionCode: "9010"
       answerTimeoutMs: 1000
       postingTimeoutMs: 1000
-      nightAuditRetrySeconds: 1
+      nightAuditRetrySeconds: ${nightAuditRetrySeconds}
       postingNumberFile: "${postingNumberFile}"
 ${extra}
     pollIntervalSeconds: 1`;

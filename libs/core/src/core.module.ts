@@ -7,6 +7,7 @@ import { ReceiveProviderNotification } from './use-cases/receive-provider-notifi
 import { ReconcileLinks } from './use-cases/reconcile-links/reconcile-links.use-case';
 import { RefreshBill } from './use-cases/refresh-bill/refresh-bill.use-case';
 import { ProcessDueSettlements } from './use-cases/settle-payments/process-due-settlements.use-case';
+import { ResumeSitePostings } from './use-cases/settle-payments/resume-site-postings.use-case';
 import { SettlePayment } from './use-cases/settle-payments/settle-payment';
 import { AbandonedLinkResolver } from './use-cases/shared/abandoned-link-resolver';
 import { BillUpdater } from './use-cases/shared/bill-updater';
@@ -34,6 +35,7 @@ export const CORE_USE_CASES = [
   SyncSiteBills,
   SettlePayment,
   ProcessDueSettlements,
+  ResumeSitePostings,
   ReconcileLinks,
   SweepStuckSettlements,
   RetrySettlement,

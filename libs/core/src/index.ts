@@ -22,6 +22,7 @@ export * from './use-cases/accept-payment-notification/accept-payment-notificati
 export * from './use-cases/issue-payment-link/issue-payment-link.use-case';
 export * from './use-cases/operator-actions/resolve-settlement.use-case';
 export * from './use-cases/operator-actions/retry-settlement.use-case';
+export * from './use-cases/settle-payments/resume-site-postings.use-case';
 export * from './use-cases/receive-provider-notification/receive-provider-notification.use-case';
 export * from './use-cases/queries/bill-queries';
 export * from './use-cases/reconcile-links/reconcile-links.use-case';

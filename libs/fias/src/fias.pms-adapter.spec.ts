@@ -413,6 +413,15 @@ describe('FiasPmsAdapter', () => {
     });
   });
 
+  it('says postings are welcome again when the night audit ends, and only then', async () => {
+    const { link, hints } = await setup(pms({}));
+    hints.length = 0;
+    link.stamp('NS');
+    expect(hints).toEqual([]);
+    link.stamp('NE');
+    expect(hints).toEqual([{ reason: 'FIAS night audit ended', postingsResumed: true }]);
+  });
+
   it('reports health from the link, with the night audit', async () => {
     const { sut, link } = await setup(pms({}));
     link.stamp('NS');

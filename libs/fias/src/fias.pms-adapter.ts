@@ -466,6 +466,8 @@ export class FiasPmsAdapter extends PosAdapter {
           { siteId: this.options.siteId },
           `FIAS night audit ${this.nightAudit ? 'started' : 'ended'}`,
         );
+        // Postings refused during the audit need not wait for their retry.
+        if (!this.nightAudit) this.emit({ reason: 'FIAS night audit ended', postingsResumed: true });
         return;
       case 'DR':
         return;

@@ -10,6 +10,7 @@ import {
   ReconcileLinks,
   RefreshBill,
   ResolveSettlement,
+  ResumeSitePostings,
   RetrySettlement,
   SettlePayment,
   SettlementPolicy,
@@ -55,6 +56,7 @@ export function createCoreTestbed(
   const sweep = new SweepStuckSettlements(store, clock);
   const retry = new RetrySettlement(store, clock, signal);
   const resolve = new ResolveSettlement(store, clock);
+  const resume = new ResumeSitePostings(store, clock, signal);
 
   return {
     site,
@@ -64,7 +66,20 @@ export function createCoreTestbed(
     provider,
     signal,
     policy,
-    useCases: { accept, receive, refresh, sync, issue, settle, processDue, reconcile, sweep, retry, resolve },
+    useCases: {
+      accept,
+      receive,
+      refresh,
+      sync,
+      issue,
+      settle,
+      processDue,
+      reconcile,
+      sweep,
+      retry,
+      resolve,
+      resume,
+    },
   };
 }
 

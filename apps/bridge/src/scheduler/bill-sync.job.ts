@@ -1,10 +1,19 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PosAdapterRegistry, RefreshBill, SyncSiteBills, describeError } from '@bridge/core';
+import {
+  PosAdapterRegistry,
+  RefreshBill,
+  ResumeSitePostings,
+  SyncSiteBills,
+  describeError,
+} from '@bridge/core';
 import { BridgeConfig } from '../config/bridge-config';
 import { PosLinkLeases } from '../sites/pos-link-leases';
 import { SiteHealth } from '../sites/site-health';
 
-/** Each site's sync on its own interval, plus an immediate re-read when the POS/PMS hints at a change. */
+/**
+ * Each site's sync on its own interval, plus an immediate re-read when the POS/PMS hints at a change, and the
+ * held-back payments sent at once when it says it takes postings again.
+ */
 @Injectable()
 export class BillSyncJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BillSyncJob.name);
@@ -15,6 +24,7 @@ export class BillSyncJob implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: BridgeConfig,
     private readonly sync: SyncSiteBills,
     private readonly refresh: RefreshBill,
+    private readonly resume: ResumeSitePostings,
     private readonly pos: PosAdapterRegistry,
     private readonly health: SiteHealth,
     private readonly links: PosLinkLeases,
@@ -26,6 +36,7 @@ export class BillSyncJob implements OnApplicationBootstrap, OnApplicationShutdow
       void this.syncSite(site.id);
       this.unsubscribers.push(
         this.pos.forSite(site.id).onBillChanged((hint) => {
+          if (hint.postingsResumed) void this.resumePostings(site.id, hint.reason);
           if (hint.externalId) void this.refreshBill(site.id, hint.externalId);
           else void this.syncSite(site.id);
         }),
@@ -36,6 +47,15 @@ export class BillSyncJob implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationShutdown(): void {
     this.timers.forEach((timer) => clearInterval(timer));
     this.unsubscribers.forEach((unsubscribe) => unsubscribe());
+  }
+
+  private async resumePostings(siteId: string, reason: string): Promise<void> {
+    try {
+      await this.resume.execute({ siteId, reason });
+    } catch (error) {
+      // The payments still go at their next attempt.
+      this.logger.warn({ siteId, err: describeError(error) }, 'Resuming postings failed');
+    }
   }
 
   async syncSite(siteId: string): Promise<void> {

@@ -170,6 +170,18 @@ export class Settlement implements SettlementProps {
     this.nextAttemptAt = now;
   }
 
+  /**
+   * The POS/PMS that held this back takes postings again (a night audit ended): the wait is over. False
+   * when the settlement was not waiting (already due, in flight or done).
+   */
+  bringForward(now: Date): boolean {
+    const waiting = this.status === 'pending' || this.status === 'unknown_outcome';
+    if (!waiting || this.nextAttemptAt.getTime() <= now.getTime()) return false;
+    this.nextAttemptAt = now;
+    this.updatedAt = now;
+    return true;
+  }
+
   resolveByOperator(operator: string, note: string, now: Date): void {
     this.move('resolved', now);
     this.resolvedBy = operator;

@@ -50,6 +50,8 @@ export interface BillChangeHint {
   /** Absent: re-read everything (the POS/PMS asked for a resync). */
   externalId?: string;
   reason: string;
+  /** The POS/PMS takes postings again (a night audit ended): payments it held back may go now. */
+  postingsResumed?: boolean;
 }
 
 export interface PosHealth {

@@ -189,6 +189,36 @@ describe('payment flow through the core use cases', () => {
     expect(tb.pos.appliedPayments(externalId)).toHaveLength(1);
   });
 
+  it('sends a held-back payment at once when the POS/PMS takes postings again, and leaves the rest alone', async () => {
+    const { externalId, link } = await openTableAndIssueLink(tb);
+    await deliver(tb, tb.provider.pay(link.providerOrderId!));
+    tb.pos.setLocked(externalId, true);
+    await tb.useCases.processDue.execute({ owner: 'test' });
+    tb.pos.setLocked(externalId, false);
+    const signalsBefore = tb.signal.count;
+    expect((await tb.useCases.processDue.execute({ owner: 'test' })).claimed).toBe(0);
+
+    expect(await tb.useCases.resume.execute({ siteId: 'another-site', reason: 'night audit ended' })).toEqual(
+      {
+        broughtForward: 0,
+      },
+    );
+    expect(await tb.useCases.resume.execute({ siteId: tb.site.id, reason: 'night audit ended' })).toEqual({
+      broughtForward: 1,
+    });
+    expect(tb.signal.count).toBe(signalsBefore + 1);
+    expect(await tb.useCases.resume.execute({ siteId: tb.site.id, reason: 'night audit ended' })).toEqual({
+      broughtForward: 0,
+    });
+
+    // No clock advance: the payment goes now, not when its backoff would have let it.
+    expect((await tb.useCases.processDue.execute({ owner: 'test' })).applied).toBe(1);
+    expect(tb.pos.appliedPayments(externalId)).toHaveLength(1);
+    const [settlement] = tb.store.dump().settlements;
+    const types = (await tb.store.events.listByBill(settlement.billId)).map((e) => e.type);
+    expect(types).toContain('settlement.brought_forward');
+  });
+
   it('cancels the link of a bill closed at the POS; a payment that still arrives waits for a person with its money', async () => {
     const { externalId, link } = await openTableAndIssueLink(tb);
     const paidLate = tb.provider.pay(link.providerOrderId!);
