@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { billFromSnapshot, localDate, newId } from '@bridge/core';
-import { TypeormStore, createDataSourceOptions, createTestDatabase } from '@bridge/persistence';
+import {
+  TypeormCounters,
+  TypeormStore,
+  createDataSourceOptions,
+  createTestDatabase,
+} from '@bridge/persistence';
 import { aBillSnapshot } from '@bridge/testing';
 import { MIGRATIONS } from '../../../libs/persistence/src/migrations';
 import { acquireSqliteProcessLock } from '../../../apps/bridge/src/process/sqlite-process-lock';
@@ -41,14 +46,23 @@ sites:
   return { BRIDGE_CONFIG: path };
 }
 
-async function withStore<T>(databaseUrl: string, work: (store: TypeormStore) => Promise<T>): Promise<T> {
+async function withDataSource<T>(
+  databaseUrl: string,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
   const dataSource = await new DataSource(createDataSourceOptions(databaseUrl)).initialize();
   try {
-    return await work(new TypeormStore(dataSource));
+    return await work(dataSource);
   } finally {
     await dataSource.destroy();
   }
 }
+
+const withStore = <T>(databaseUrl: string, work: (store: TypeormStore) => Promise<T>) =>
+  withDataSource(databaseUrl, (dataSource) => work(new TypeormStore(dataSource)));
+
+const withCounters = <T>(databaseUrl: string, work: (counters: TypeormCounters) => Promise<T>) =>
+  withDataSource(databaseUrl, (dataSource) => work(new TypeormCounters(dataSource)));
 
 async function addBill(databaseUrl: string, externalId: string): Promise<void> {
   const snapshot = aBillSnapshot()
@@ -146,6 +160,11 @@ describe('pos-bridge backup and restore (SQLite)', () => {
 
     await addBill(url, '2');
     expect(await billLabels(env)).toEqual(['Стол 1', 'Стол 2']);
+    // Counters that moved on after the backup must not go back with it.
+    await withCounters(url, async (counters) => {
+      for (let i = 0; i < 7; i++) await counters.next('rkeeper.license-seq:{I}');
+      await counters.raiseTo('fias.posting-number:hotel-1', 900);
+    });
 
     const lock = acquireSqliteProcessLock(join(dir, 'data', 'bridge.db'));
     try {
@@ -156,7 +175,12 @@ describe('pos-bridge backup and restore (SQLite)', () => {
     const restore = await runCliHere(['restore', backupFile], env);
     expect(restore.code).toBe(0);
     expect(restore.stdout).toContain('the previous database is kept as');
+    expect(restore.stdout).toContain('2 counters that must not go back');
     expect(await billLabels(env)).toEqual(['Стол 1']);
+    await withCounters(url, async (counters) => {
+      expect(await counters.next('rkeeper.license-seq:{I}')).toBe(7);
+      expect(await counters.current('fias.posting-number:hotel-1')).toBe(900);
+    });
     const kept = readdirSync(join(dir, 'data')).find((name) => name.startsWith('bridge.db.before-restore-'));
     expect(kept).toBeDefined();
     expect(await billLabels(configFor(`sqlite:${join(dir, 'data', kept ?? '')}`))).toEqual([

@@ -75,14 +75,57 @@ export const restoreCommand: Command = {
       for (const leftover of [`${database}-wal`, `${database}-shm`]) rmSync(leftover, { force: true });
       const restoring = `${database}.restoring`;
       copyFileSync(backup, restoring);
+      const carried = keptAs ? carryCountersForward(keptAs, restoring) : 0;
       renameSync(restoring, database);
       io.output.line(`restored ${database} from ${backup} (${summary})`);
       if (keptAs) io.output.line(`the previous database is kept as ${keptAs}`);
+      if (carried > 0)
+        io.output.line(
+          `${carried} counters that must not go back (licence seqNumber, FIAS P#) kept their latest value`,
+        );
       io.output.line('start the bridge: it applies any newer migrations and carries on from the backup');
       return EXIT.ok;
     });
   },
 };
+
+/**
+ * The r_keeper licence seqNumber and the FIAS P# mark must never go back, but a backup holds older values:
+ * the restored file gets the higher of its own and the replaced database's. The number of counters raised.
+ */
+function carryCountersForward(replaced: string, restored: string): number {
+  const hasCounters = (db: Database.Database) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'counters'").get() !== undefined;
+  const previous = new Database(replaced, { readonly: true, fileMustExist: true });
+  let latest: Array<{ name: string; value: number }>;
+  try {
+    latest = hasCounters(previous)
+      ? (previous.prepare('SELECT "name", "value" FROM "counters"').all() as Array<{
+          name: string;
+          value: number;
+        }>)
+      : [];
+  } finally {
+    previous.close();
+  }
+  if (latest.length === 0) return 0;
+  const target = new Database(restored, { fileMustExist: true });
+  try {
+    // A backup from before the counters existed: nothing to raise (the bridge creates the table on start).
+    if (!hasCounters(target)) return 0;
+    const raise = target.prepare(
+      `INSERT INTO "counters" ("name", "value") VALUES (?, ?)
+       ON CONFLICT ("name") DO UPDATE SET "value" = excluded."value" WHERE excluded."value" > "counters"."value"`,
+    );
+    let raised = 0;
+    target.transaction(() => {
+      for (const counter of latest) raised += raise.run(counter.name, counter.value).changes;
+    })();
+    return raised;
+  } finally {
+    target.close();
+  }
+}
 
 function oneFile(positionals: string[], io: CliIo, usage: string): string {
   if (positionals.length !== 1)
