@@ -171,12 +171,12 @@ export class Settlement implements SettlementProps {
   }
 
   /**
-   * The POS/PMS that held this back takes postings again (a night audit ended): the wait is over. False
-   * when the settlement was not waiting (already due, in flight or done).
+   * The POS/PMS that refused this takes postings again (a night audit ended): the wait is over. False when
+   * the settlement was not waiting for a retry. An unknown outcome keeps its delay: its read-back must give
+   * the POS/PMS time to show what it did.
    */
   bringForward(now: Date): boolean {
-    const waiting = this.status === 'pending' || this.status === 'unknown_outcome';
-    if (!waiting || this.nextAttemptAt.getTime() <= now.getTime()) return false;
+    if (this.status !== 'pending' || this.nextAttemptAt.getTime() <= now.getTime()) return false;
     this.nextAttemptAt = now;
     this.updatedAt = now;
     return true;

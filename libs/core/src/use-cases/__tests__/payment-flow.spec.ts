@@ -219,6 +219,18 @@ describe('payment flow through the core use cases', () => {
     expect(types).toContain('settlement.brought_forward');
   });
 
+  it('leaves a payment of unknown outcome to its read-back delay when postings resume', async () => {
+    const { link } = await openTableAndIssueLink(tb);
+    await deliver(tb, tb.provider.pay(link.providerOrderId!));
+    tb.pos.injectFault({ kind: 'timeout_after_apply' });
+    expect((await tb.useCases.processDue.execute({ owner: 'test' })).unknown).toBe(1);
+
+    expect(await tb.useCases.resume.execute({ siteId: tb.site.id, reason: 'night audit ended' })).toEqual({
+      broughtForward: 0,
+    });
+    expect((await tb.useCases.processDue.execute({ owner: 'test' })).claimed).toBe(0);
+  });
+
   it('cancels the link of a bill closed at the POS; a payment that still arrives waits for a person with its money', async () => {
     const { externalId, link } = await openTableAndIssueLink(tb);
     const paidLate = tb.provider.pay(link.providerOrderId!);

@@ -29,7 +29,7 @@ export class ResumeSitePostings {
 
   async execute(input: ResumeSitePostingsInput): Promise<{ broughtForward: number }> {
     const waiting = await this.store.settlements.list(
-      { siteId: input.siteId, statuses: ['pending', 'unknown_outcome'] },
+      { siteId: input.siteId, statuses: ['pending'] },
       { limit: MAX_WAITING },
     );
     let broughtForward = 0;
