@@ -48,14 +48,41 @@ export class AcceptPaymentNotification {
     }
     if (notification.isTest) return { kind: 'test' };
 
-    const link =
-      (await this.store.links.findByProviderOrderId(notification.providerOrderId)) ??
-      (notification.merchantOrderId
-        ? await this.store.links.findByMerchantOrderId(notification.merchantOrderId)
-        : null);
-    if (!link || link.siteId !== siteId) {
-      return { kind: 'rejected', reason: 'unknown_order', message: 'No payment link matches this order' };
+    try {
+      // One transaction from the link's lookup to the last write: the link is read once, and a refusal
+      // leaves nothing behind.
+      const outcome = await this.store.transaction(async (tx) => {
+        const link = await this.findLink(tx, notification);
+        const refusal = this.refusal(siteId, notification, link);
+        if (refusal || !link) return refusal ?? UNKNOWN_ORDER;
+        return notification.status === 'completed'
+          ? this.recordPayment(tx, input, link)
+          : this.recordStatusChange(tx, input, link);
+      });
+      if (outcome.kind === 'accepted' && notification.status === 'completed')
+        this.settlementSignal.notifyPending();
+      return outcome;
+    } catch (error) {
+      if (error instanceof DuplicateRecordError) return { kind: 'duplicate' };
+      throw error;
     }
+  }
+
+  private async findLink(tx: StoreScope, notification: PaymentNotification): Promise<PaymentLink | null> {
+    return (
+      (await tx.links.findByProviderOrderId(notification.providerOrderId)) ??
+      (notification.merchantOrderId
+        ? await tx.links.findByMerchantOrderId(notification.merchantOrderId)
+        : null)
+    );
+  }
+
+  private refusal(
+    siteId: string,
+    notification: PaymentNotification,
+    link: PaymentLink | null,
+  ): NotificationOutcome | null {
+    if (!link || link.siteId !== siteId) return UNKNOWN_ORDER;
     if (notification.amount.currency !== link.amount.currency) {
       return { kind: 'rejected', reason: 'currency_mismatch', message: `Expected ${link.amount.currency}` };
     }
@@ -66,84 +93,70 @@ export class AcceptPaymentNotification {
         message: `Expected ${link.amount.toDecimalString()}, got ${notification.amount.toDecimalString()}`,
       };
     }
-
-    try {
-      const outcome =
-        notification.status === 'completed'
-          ? await this.recordPayment(input, link)
-          : await this.recordStatusChange(input, link);
-      if (outcome.kind === 'accepted' && notification.status === 'completed')
-        this.settlementSignal.notifyPending();
-      return outcome;
-    } catch (error) {
-      if (error instanceof DuplicateRecordError) return { kind: 'duplicate' };
-      throw error;
-    }
+    return null;
   }
 
   private async recordPayment(
+    tx: StoreScope,
     input: AcceptPaymentNotificationInput,
-    linkAsRead: PaymentLink,
+    link: PaymentLink,
   ): Promise<NotificationOutcome> {
     const { notification } = input;
-    return this.store.transaction(async (tx) => {
-      const now = this.clock.now();
-      if (!(await this.addToInbox(tx, input, now))) return { kind: 'duplicate' } as const;
+    const now = this.clock.now();
+    if (!(await this.addToInbox(tx, input, now))) return { kind: 'duplicate' };
 
-      const link = (await tx.links.findById(linkAsRead.id)) ?? linkAsRead;
-      const payment = new Payment({
-        id: newId(),
-        siteId: input.siteId,
-        billId: link.billId,
-        linkId: link.id,
-        providerOrderId: notification.providerOrderId,
-        providerStatus: notification.rawStatus,
-        amount: notification.amount,
-        channel: input.channel,
-        status: 'confirmed',
-        paidAt: notification.paidAt ?? now,
-        excess: Money.zero(notification.amount.currency),
-        excessStatus: 'none',
-        refundedAmount: Money.zero(notification.amount.currency),
-        createdAt: now,
-        updatedAt: now,
-      });
-      const settlement = new Settlement({
-        id: newId(),
-        paymentId: payment.id,
-        siteId: input.siteId,
-        billId: link.billId,
-        // A bill's external id never changes, and the link was issued for this bill: no need to read it.
-        billExternalId: link.billExternalId,
-        amount: payment.amount,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        version: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await tx.payments.insert(payment);
-      await tx.settlements.insert(settlement);
-
-      const linkStatusBefore = link.status;
-      if (link.status !== 'paid') {
-        link.markPaid(now);
-        await tx.links.update(link);
-      }
-      await tx.events.append(
-        paymentEvent(payment, 'payment.confirmed', now, { channel: input.channel, linkStatusBefore }),
-        linkEvent(link, 'link.paid', now, { linkStatusBefore }),
-        settlementEvent(settlement, 'settlement.created', now),
-      );
-      if (linkStatusBefore !== 'active' && linkStatusBefore !== 'paid') {
-        this.logger.warn(
-          { linkId: link.id, linkStatusBefore, paymentId: payment.id },
-          'Payment arrived for a link that no longer stood for the bill',
-        );
-      }
-      return { kind: 'accepted' } as const;
+    const payment = new Payment({
+      id: newId(),
+      siteId: input.siteId,
+      billId: link.billId,
+      linkId: link.id,
+      providerOrderId: notification.providerOrderId,
+      providerStatus: notification.rawStatus,
+      amount: notification.amount,
+      channel: input.channel,
+      status: 'confirmed',
+      paidAt: notification.paidAt ?? now,
+      excess: Money.zero(notification.amount.currency),
+      excessStatus: 'none',
+      refundedAmount: Money.zero(notification.amount.currency),
+      createdAt: now,
+      updatedAt: now,
     });
+    const settlement = new Settlement({
+      id: newId(),
+      paymentId: payment.id,
+      siteId: input.siteId,
+      billId: link.billId,
+      // A bill's external id never changes, and the link was issued for this bill: no need to read it.
+      billExternalId: link.billExternalId,
+      amount: payment.amount,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.payments.insert(payment);
+    await tx.settlements.insert(settlement);
+
+    const linkStatusBefore = link.status;
+    if (link.status !== 'paid') {
+      link.markPaid(now);
+      await tx.links.update(link);
+    }
+    await tx.events.append(
+      paymentEvent(payment, 'payment.confirmed', now, { channel: input.channel, linkStatusBefore }),
+      linkEvent(link, 'link.paid', now, { linkStatusBefore }),
+      settlementEvent(settlement, 'settlement.created', now),
+    );
+    if (linkStatusBefore !== 'active' && linkStatusBefore !== 'paid') {
+      this.logger.warn(
+        { linkId: link.id, linkStatusBefore, paymentId: payment.id },
+        'Payment arrived for a link that no longer stood for the bill',
+      );
+    }
+    return { kind: 'accepted' };
   }
 
   /** False when this (order, status) was already received, whatever the channel. */
@@ -159,27 +172,27 @@ export class AcceptPaymentNotification {
   }
 
   private async recordStatusChange(
+    tx: StoreScope,
     input: AcceptPaymentNotificationInput,
-    linkAsRead: PaymentLink,
+    link: PaymentLink,
   ): Promise<NotificationOutcome> {
     const { notification } = input;
-    return this.store.transaction(async (tx) => {
-      const now = this.clock.now();
-      if (!(await this.addToInbox(tx, input, now))) return { kind: 'duplicate' } as const;
-      const link = (await tx.links.findById(linkAsRead.id)) ?? linkAsRead;
-      const target =
-        notification.status === 'canceled'
-          ? 'canceled'
-          : notification.status === 'expired'
-            ? 'expired'
-            : null;
-      if (target && link.canMoveTo(target)) {
-        if (target === 'canceled') link.cancel(now, 'canceled at the provider');
-        else link.expire(now);
-        await tx.links.update(link);
-        await tx.events.append(linkEvent(link, `link.${target}`, now, { channel: input.channel }));
-      }
-      return { kind: 'accepted' } as const;
-    });
+    const now = this.clock.now();
+    if (!(await this.addToInbox(tx, input, now))) return { kind: 'duplicate' };
+    const target =
+      notification.status === 'canceled' ? 'canceled' : notification.status === 'expired' ? 'expired' : null;
+    if (target && link.canMoveTo(target)) {
+      if (target === 'canceled') link.cancel(now, 'canceled at the provider');
+      else link.expire(now);
+      await tx.links.update(link);
+      await tx.events.append(linkEvent(link, `link.${target}`, now, { channel: input.channel }));
+    }
+    return { kind: 'accepted' };
   }
 }
+
+const UNKNOWN_ORDER: NotificationOutcome = {
+  kind: 'rejected',
+  reason: 'unknown_order',
+  message: 'No payment link matches this order',
+};
